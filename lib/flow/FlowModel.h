@@ -1,0 +1,154 @@
+//===- FlowModel.h - typed view of the request/auth/sink model --*- C++ -*-===//
+//
+// Compiler-independent part of the client-controlled-ID analysis: the model
+// sections it reads, converted to typed structures with regexes compiled
+// once, plus small classifiers (is this name an identifier-like key? is this
+// a client-asserted identity header?) that are unit-tested without clang.
+//
+// Sections (lib/model/builtin/web*.json, auth*.json, sinks*.json):
+//   request-handlers     {framework, request-type, response-type?, forbidden?,
+//                         enabled?}
+//   route-registrations  {framework, function, method?, route-arg, handler-arg}
+//   request-sources      {framework, type | function, member?, kind, key-arg?}
+//   principal-sources    {function | function-regex | member-of | type, what}
+//   authorization-guards {function-regex | function, role?}
+//   client-identity      {headers: [...], fields: [...]}
+//   data-sinks           {function | constructor-of, value-args | values-from,
+//                         sql-arg?, statement-arg?, kind, access}
+//   repository-sinks     {object-type-regex, method-regex, write-regex}
+//
+//===----------------------------------------------------------------------===//
+#ifndef PRODREADY_LIB_FLOW_FLOWMODEL_H
+#define PRODREADY_LIB_FLOW_FLOWMODEL_H
+
+#include "../model/Model.h"
+
+#include <memory>
+#include <optional>
+#include <regex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace prodready::flow {
+
+enum class SourceKind { RouteParameter, QueryParameter, Header, Cookie, Body, Path, Other };
+
+/// "route parameter", "query parameter", "header", ...
+const char *describe(SourceKind K);
+std::optional<SourceKind> parseSourceKind(std::string_view S);
+
+enum class Access { Read, Write, Any };
+const char *describe(Access A);
+
+struct HandlerSpec {
+  std::string Framework;
+  std::string RequestType;  ///< qualified, no leading "::"
+  std::string ResponseType; ///< may be empty
+  /// Statement(s) that answer 403 and leave the handler; "{response}" is
+  /// replaced by the response parameter's name, "{request}" by the request's.
+  std::string Forbidden;
+  bool Enabled = true;
+};
+
+struct RouteSpec {
+  std::string Framework;
+  std::string Function; ///< qualified callee
+  std::string Method;
+  int RouteArg = 0;
+  int HandlerArg = 1;
+};
+
+struct SourceSpec {
+  std::string Framework;
+  std::string Type;     ///< request-ish type whose member is read (qualified)
+  std::string Function; ///< or a free function (qualified), e.g. mg_get_var
+  std::string Member;   ///< field or method name (empty with Function)
+  SourceKind Kind = SourceKind::Other;
+  int KeyArg = -1;      ///< argument holding the key name, -1 if none
+};
+
+struct SinkSpec {
+  std::string Function;      ///< qualified callee (function or method)
+  std::string ConstructorOf; ///< or: construction of this class (qualified)
+  std::vector<int> ValueArgs;///< arguments that carry the key
+  int ValuesFrom = -1;       ///< or: every argument from this index on
+  int SqlArg = -1;           ///< argument that is SQL text (spliced values)
+  int StatementArg = -1;     ///< statement handle (bind APIs): -2 = object
+  std::string Kind;          ///< "sql", "file", "redis", "orm"
+  Access Acc = Access::Any;
+  bool isValueArg(int I) const;
+};
+
+struct RepositorySpec {
+  std::regex ObjectType;
+  std::regex Method;
+  std::regex Write;
+};
+
+struct PrincipalSpec {
+  std::string Function;      ///< qualified
+  std::optional<std::regex> FunctionRegex; ///< on the unqualified name
+  std::string MemberOf;      ///< fields/methods of this type are principal
+  std::string Member;        ///< (optional) only this member
+  std::string What;          ///< "session", "verified JWT claim", ...
+};
+
+struct GuardSpec {
+  std::string Function;
+  std::optional<std::regex> FunctionRegex;
+  bool Role = false; ///< role/admin check: guards without taking the ID
+};
+
+class FlowModel {
+public:
+  static std::shared_ptr<FlowModel> build(const model::Model &M,
+                                          std::vector<model::ModelError> &Errors);
+  /// Cached per Model (Model::derive).
+  static std::shared_ptr<const FlowModel> get(const model::Model &M,
+                                              std::vector<model::ModelError> &Errors);
+
+  std::vector<HandlerSpec> Handlers;
+  std::vector<RouteSpec> Routes;
+  std::vector<SourceSpec> Sources;
+  std::vector<SinkSpec> Sinks;
+  std::vector<RepositorySpec> Repositories;
+  std::vector<PrincipalSpec> Principals;
+  std::vector<GuardSpec> Guards;
+  std::vector<std::string> IdentityHeaders; ///< lower-cased
+  std::vector<std::string> IdentityFields;  ///< normalised (see normaliseKey)
+
+  const SinkSpec *sinkForFunction(std::string_view Qualified) const;
+  const SinkSpec *sinkForConstructor(std::string_view QualifiedClass) const;
+  /// Repository/DAO call: object type name + method name. Returns the access.
+  std::optional<Access> repositoryCall(std::string_view ObjectType,
+                                       std::string_view Method) const;
+  /// Returns the principal "what" for a function, or null.
+  const PrincipalSpec *principalFunction(std::string_view Qualified,
+                                         std::string_view Name) const;
+  /// Principal member of a type (qualified type name, member name).
+  const PrincipalSpec *principalMember(std::string_view QualifiedType,
+                                       std::string_view Member) const;
+  /// Guard function? (qualified name and plain name). Null when not.
+  const GuardSpec *guardFunction(std::string_view Qualified, std::string_view Name) const;
+
+  /// Header (case-insensitive) a client may set to claim an identity.
+  bool isIdentityHeader(std::string_view Header) const;
+  /// Body/query field naming the acting user ("user_id", "userId", "uid").
+  bool isIdentityField(std::string_view Field) const;
+};
+
+/// "userId", "user-id", "USER_ID" -> "userid". Used to compare key names.
+std::string normaliseKey(std::string_view Key);
+
+/// True for names that denote an object key: "id", "doc_id", "docId",
+/// "uuid", "slug", "key", "filename"... Route parameters are keys whatever
+/// their name; query/body/header fields only when the name says so.
+bool isIdLikeName(std::string_view Name);
+
+/// Strips a leading "::".
+std::string_view stripGlobal(std::string_view Qualified);
+
+} // namespace prodready::flow
+
+#endif

@@ -16,6 +16,7 @@
 //   data-sinks           {function | constructor-of, value-args | values-from,
 //                         sql-arg?, statement-arg?, kind, access}
 //   repository-sinks     {object-type-regex, method-regex, write-regex}
+//   ownership-columns    {regex}
 //
 //===----------------------------------------------------------------------===//
 #ifndef PRODREADY_LIB_FLOW_FLOWMODEL_H
@@ -117,6 +118,7 @@ public:
   std::vector<GuardSpec> Guards;
   std::vector<std::string> IdentityHeaders; ///< lower-cased
   std::vector<std::string> IdentityFields;  ///< normalised (see normaliseKey)
+  std::string OwnerColumns;                 ///< regex (SqlKeys), "" = default
 
   const SinkSpec *sinkForFunction(std::string_view Qualified) const;
   const SinkSpec *sinkForConstructor(std::string_view QualifiedClass) const;

@@ -1,0 +1,413 @@
+//===- FlowModel.cpp ------------------------------------------------------===//
+#include "FlowModel.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace prodready::flow {
+
+using model::Entry;
+using model::ModelError;
+
+const char *describe(SourceKind K) {
+  switch (K) {
+  case SourceKind::RouteParameter: return "route parameter";
+  case SourceKind::QueryParameter: return "query parameter";
+  case SourceKind::Header: return "header";
+  case SourceKind::Cookie: return "cookie";
+  case SourceKind::Body: return "request body";
+  case SourceKind::Path: return "request path";
+  case SourceKind::Other: break;
+  }
+  return "request data";
+}
+
+std::optional<SourceKind> parseSourceKind(std::string_view S) {
+  if (S == "route-parameter") return SourceKind::RouteParameter;
+  if (S == "query-parameter") return SourceKind::QueryParameter;
+  if (S == "header") return SourceKind::Header;
+  if (S == "cookie") return SourceKind::Cookie;
+  if (S == "body") return SourceKind::Body;
+  if (S == "path") return SourceKind::Path;
+  if (S == "other") return SourceKind::Other;
+  return std::nullopt;
+}
+
+const char *describe(Access A) {
+  switch (A) {
+  case Access::Read: return "read";
+  case Access::Write: return "write";
+  case Access::Any: break;
+  }
+  return "access";
+}
+
+std::string_view stripGlobal(std::string_view Q) {
+  if (Q.substr(0, 2) == "::")
+    Q.remove_prefix(2);
+  return Q;
+}
+
+std::string normaliseKey(std::string_view Key) {
+  std::string Out;
+  for (char C : Key)
+    if (std::isalnum(static_cast<unsigned char>(C)))
+      Out += static_cast<char>(std::tolower(static_cast<unsigned char>(C)));
+  return Out;
+}
+
+static std::vector<std::string> splitWords(std::string_view Name) {
+  // snake_case, kebab-case and camelCase words, lower-cased.
+  std::vector<std::string> Words;
+  std::string Cur;
+  auto Flush = [&] {
+    if (!Cur.empty())
+      Words.push_back(Cur);
+    Cur.clear();
+  };
+  for (size_t I = 0; I < Name.size(); ++I) {
+    char C = Name[I];
+    if (!std::isalnum(static_cast<unsigned char>(C))) {
+      Flush();
+      continue;
+    }
+    bool Upper = std::isupper(static_cast<unsigned char>(C));
+    if (Upper && !Cur.empty()) {
+      char Prev = Name[I - 1];
+      bool PrevLower = std::islower(static_cast<unsigned char>(Prev)) ||
+                       std::isdigit(static_cast<unsigned char>(Prev));
+      bool NextLower = I + 1 < Name.size() &&
+                       std::islower(static_cast<unsigned char>(Name[I + 1]));
+      if (PrevLower || NextLower)
+        Flush();
+    }
+    Cur += static_cast<char>(std::tolower(static_cast<unsigned char>(C)));
+  }
+  Flush();
+  return Words;
+}
+
+bool isIdLikeName(std::string_view Name) {
+  auto Words = splitWords(Name);
+  if (Words.empty())
+    return false;
+  static const char *const Last[] = {"id", "ids", "uuid", "guid", "key", "slug", "pk",
+                                     "uid", "filename", "file", "path", "handle", "ref",
+                                     "number", "no", "num"};
+  const std::string &W = Words.back();
+  for (const char *L : Last)
+    if (W == L)
+      return true;
+  // "docid", "userid", "orderid" written as one word.
+  if (Words.size() == 1 && W.size() > 2 &&
+      (W.compare(W.size() - 2, 2, "id") == 0 || W.compare(W.size() - 3, 3, "ids") == 0) &&
+      W != "paid" && W != "valid" && W != "invalid" && W != "android" && W != "void" &&
+      W != "avoid" && W != "grid" && W != "fluid" && W != "liquid" && W != "rapid" &&
+      W != "hybrid" && W != "ids")
+    return true;
+  return false;
+}
+
+bool SinkSpec::isValueArg(int I) const {
+  if (ValuesFrom >= 0 && I >= ValuesFrom)
+    return true;
+  return std::find(ValueArgs.begin(), ValueArgs.end(), I) != ValueArgs.end();
+}
+
+static std::optional<std::regex> compileRegex(const Entry &E, std::string_view Key,
+                                              std::vector<ModelError> &Errors) {
+  std::string Pattern;
+  if (!model::getString(E, Key, Pattern, Errors, /*Required=*/false) || Pattern.empty())
+    return std::nullopt;
+  try {
+    return std::regex(Pattern, std::regex::ECMAScript | std::regex::icase |
+                                   std::regex::optimize);
+  } catch (const std::regex_error &Ex) {
+    Errors.push_back(E.error(std::string("invalid regular expression: ") + Ex.what(), Key));
+    return std::nullopt;
+  }
+}
+
+static bool getIntList(const Entry &E, const char *Key, std::vector<int> &Out,
+                       std::vector<ModelError> &Errors) {
+  auto It = E.Value->find(Key);
+  if (It == E.Value->end())
+    return true;
+  if (!It->is_array()) {
+    Errors.push_back(E.error("expected an array of integers", Key));
+    return false;
+  }
+  for (const auto &V : *It) {
+    if (!V.is_number_integer()) {
+      Errors.push_back(E.error("expected an array of integers", Key));
+      return false;
+    }
+    Out.push_back(V.get<int>());
+  }
+  return true;
+}
+
+static std::vector<std::string> functionsOf(const Entry &E, std::vector<ModelError> &Errors) {
+  std::vector<std::string> Fns;
+  std::string One;
+  if (model::getString(E, "function", One, Errors, false) && !One.empty())
+    Fns.push_back(std::string(stripGlobal(One)));
+  std::vector<std::string> Many;
+  if (model::getStringList(E, "functions", Many, Errors, false))
+    for (auto &F : Many)
+      Fns.push_back(std::string(stripGlobal(F)));
+  return Fns;
+}
+
+static Access parseAccess(const Entry &E, std::vector<ModelError> &Errors) {
+  std::string A = "any";
+  model::getString(E, "access", A, Errors, false);
+  if (A == "read") return Access::Read;
+  if (A == "write") return Access::Write;
+  if (A != "any")
+    Errors.push_back(E.error("access must be read, write or any", "access"));
+  return Access::Any;
+}
+
+std::shared_ptr<FlowModel> FlowModel::build(const model::Model &M,
+                                            std::vector<ModelError> &Errors) {
+  auto FM = std::make_shared<FlowModel>();
+
+  for (const Entry &E : M.section("request-handlers")) {
+    HandlerSpec H;
+    model::getString(E, "framework", H.Framework, Errors);
+    if (!model::getString(E, "request-type", H.RequestType, Errors))
+      continue;
+    H.RequestType = std::string(stripGlobal(H.RequestType));
+    model::getString(E, "response-type", H.ResponseType, Errors, false);
+    H.ResponseType = std::string(stripGlobal(H.ResponseType));
+    model::getString(E, "forbidden", H.Forbidden, Errors, false);
+    auto En = E.Value->find("enabled");
+    if (En != E.Value->end() && En->is_boolean())
+      H.Enabled = En->get<bool>();
+    FM->Handlers.push_back(std::move(H));
+  }
+
+  for (const Entry &E : M.section("route-registrations")) {
+    RouteSpec R;
+    model::getString(E, "framework", R.Framework, Errors);
+    if (!model::getString(E, "function", R.Function, Errors))
+      continue;
+    R.Function = std::string(stripGlobal(R.Function));
+    model::getString(E, "method", R.Method, Errors, false);
+    model::getInt(E, "route-arg", R.RouteArg, Errors, false);
+    model::getInt(E, "handler-arg", R.HandlerArg, Errors, false);
+    FM->Routes.push_back(std::move(R));
+  }
+
+  for (const Entry &E : M.section("request-sources")) {
+    SourceSpec S;
+    model::getString(E, "framework", S.Framework, Errors, false);
+    model::getString(E, "type", S.Type, Errors, false);
+    model::getString(E, "function", S.Function, Errors, false);
+    model::getString(E, "member", S.Member, Errors, false);
+    S.Type = std::string(stripGlobal(S.Type));
+    S.Function = std::string(stripGlobal(S.Function));
+    if (S.Function.empty() && (S.Type.empty() || S.Member.empty())) {
+      Errors.push_back(E.error("needs either 'function' or both 'type' and 'member'"));
+      continue;
+    }
+    std::string Kind;
+    if (model::getString(E, "kind", Kind, Errors)) {
+      auto K = parseSourceKind(Kind);
+      if (!K) {
+        Errors.push_back(E.error("unknown kind '" + Kind +
+                                     "' (route-parameter, query-parameter, header, "
+                                     "cookie, body, path, other)",
+                                 "kind"));
+        continue;
+      }
+      S.Kind = *K;
+    }
+    model::getInt(E, "key-arg", S.KeyArg, Errors, false);
+    FM->Sources.push_back(std::move(S));
+  }
+
+  for (const Entry &E : M.section("data-sinks")) {
+    SinkSpec Base;
+    model::getString(E, "kind", Base.Kind, Errors);
+    getIntList(E, "value-args", Base.ValueArgs, Errors);
+    model::getInt(E, "values-from", Base.ValuesFrom, Errors, false);
+    model::getInt(E, "sql-arg", Base.SqlArg, Errors, false);
+    model::getInt(E, "statement-arg", Base.StatementArg, Errors, false);
+    Base.Acc = parseAccess(E, Errors);
+    std::string Ctor;
+    model::getString(E, "constructor-of", Ctor, Errors, false);
+    auto Fns = functionsOf(E, Errors);
+    if (Fns.empty() && Ctor.empty()) {
+      Errors.push_back(E.error("needs 'function', 'functions' or 'constructor-of'"));
+      continue;
+    }
+    if (Base.ValueArgs.empty() && Base.ValuesFrom < 0 && Base.SqlArg < 0) {
+      Errors.push_back(E.error("needs 'value-args', 'values-from' or 'sql-arg'"));
+      continue;
+    }
+    if (!Ctor.empty()) {
+      SinkSpec S = Base;
+      S.ConstructorOf = std::string(stripGlobal(Ctor));
+      FM->Sinks.push_back(std::move(S));
+    }
+    for (auto &F : Fns) {
+      SinkSpec S = Base;
+      S.Function = F;
+      FM->Sinks.push_back(std::move(S));
+    }
+  }
+
+  for (const Entry &E : M.section("repository-sinks")) {
+    auto T = compileRegex(E, "object-type-regex", Errors);
+    auto Me = compileRegex(E, "method-regex", Errors);
+    auto W = compileRegex(E, "write-regex", Errors);
+    if (!T || !Me) {
+      Errors.push_back(E.error("needs 'object-type-regex' and 'method-regex'"));
+      continue;
+    }
+    FM->Repositories.push_back({*T, *Me, W ? *W : std::regex("$^")});
+  }
+
+  for (const Entry &E : M.section("principal-sources")) {
+    PrincipalSpec P;
+    model::getString(E, "function", P.Function, Errors, false);
+    P.Function = std::string(stripGlobal(P.Function));
+    P.FunctionRegex = compileRegex(E, "function-regex", Errors);
+    model::getString(E, "member-of", P.MemberOf, Errors, false);
+    P.MemberOf = std::string(stripGlobal(P.MemberOf));
+    model::getString(E, "member", P.Member, Errors, false);
+    model::getString(E, "what", P.What, Errors, false);
+    if (P.What.empty())
+      P.What = "the authenticated principal";
+    if (P.Function.empty() && !P.FunctionRegex && P.MemberOf.empty()) {
+      Errors.push_back(E.error("needs 'function', 'function-regex' or 'member-of'"));
+      continue;
+    }
+    FM->Principals.push_back(std::move(P));
+  }
+
+  for (const Entry &E : M.section("authorization-guards")) {
+    GuardSpec G;
+    model::getString(E, "function", G.Function, Errors, false);
+    G.Function = std::string(stripGlobal(G.Function));
+    G.FunctionRegex = compileRegex(E, "function-regex", Errors);
+    auto R = E.Value->find("role");
+    if (R != E.Value->end() && R->is_boolean())
+      G.Role = R->get<bool>();
+    if (G.Function.empty() && !G.FunctionRegex) {
+      Errors.push_back(E.error("needs 'function' or 'function-regex'"));
+      continue;
+    }
+    FM->Guards.push_back(std::move(G));
+  }
+
+  for (const Entry &E : M.section("client-identity")) {
+    std::vector<std::string> H, F;
+    model::getStringList(E, "headers", H, Errors, false);
+    model::getStringList(E, "fields", F, Errors, false);
+    for (auto &X : H)
+      FM->IdentityHeaders.push_back(normaliseKey(X));
+    for (auto &X : F)
+      FM->IdentityFields.push_back(normaliseKey(X));
+  }
+
+  for (const Entry &E : M.section("ownership-columns")) {
+    std::string R;
+    if (!model::getString(E, "regex", R, Errors))
+      continue;
+    try {
+      std::regex Test(R);
+    } catch (const std::regex_error &Ex) {
+      Errors.push_back(E.error(std::string("invalid regular expression: ") + Ex.what(), "regex"));
+      continue;
+    }
+    FM->OwnerColumns = FM->OwnerColumns.empty() ? R : FM->OwnerColumns + "|" + R;
+  }
+  return FM;
+}
+
+std::shared_ptr<const FlowModel> FlowModel::get(const model::Model &M,
+                                                std::vector<ModelError> &Errors) {
+  return M.derive<FlowModel>("prodready.flow", &FlowModel::build, Errors);
+}
+
+const SinkSpec *FlowModel::sinkForFunction(std::string_view Q) const {
+  Q = stripGlobal(Q);
+  for (const auto &S : Sinks)
+    if (!S.Function.empty() && S.Function == Q)
+      return &S;
+  return nullptr;
+}
+
+const SinkSpec *FlowModel::sinkForConstructor(std::string_view Q) const {
+  Q = stripGlobal(Q);
+  for (const auto &S : Sinks)
+    if (!S.ConstructorOf.empty() && S.ConstructorOf == Q)
+      return &S;
+  return nullptr;
+}
+
+std::optional<Access> FlowModel::repositoryCall(std::string_view ObjectType,
+                                                std::string_view Method) const {
+  std::string T(ObjectType), Me(Method);
+  // Only the last component of the type name matters.
+  auto Pos = T.rfind("::");
+  if (Pos != std::string::npos)
+    T = T.substr(Pos + 2);
+  for (const auto &R : Repositories) {
+    if (!std::regex_search(T, R.ObjectType) || !std::regex_search(Me, R.Method))
+      continue;
+    return std::regex_search(Me, R.Write) ? Access::Write : Access::Read;
+  }
+  return std::nullopt;
+}
+
+const PrincipalSpec *FlowModel::principalFunction(std::string_view Qualified,
+                                                  std::string_view Name) const {
+  Qualified = stripGlobal(Qualified);
+  std::string N(Name);
+  for (const auto &P : Principals) {
+    if (!P.Function.empty() && P.Function == Qualified)
+      return &P;
+    if (P.FunctionRegex && !N.empty() && std::regex_search(N, *P.FunctionRegex))
+      return &P;
+  }
+  return nullptr;
+}
+
+const PrincipalSpec *FlowModel::principalMember(std::string_view QualifiedType,
+                                                std::string_view Member) const {
+  QualifiedType = stripGlobal(QualifiedType);
+  for (const auto &P : Principals)
+    if (!P.MemberOf.empty() && P.MemberOf == QualifiedType &&
+        (P.Member.empty() || P.Member == Member))
+      return &P;
+  return nullptr;
+}
+
+const GuardSpec *FlowModel::guardFunction(std::string_view Qualified,
+                                          std::string_view Name) const {
+  Qualified = stripGlobal(Qualified);
+  std::string N(Name);
+  for (const auto &G : Guards) {
+    if (!G.Function.empty() && G.Function == Qualified)
+      return &G;
+    if (G.FunctionRegex && !N.empty() && std::regex_search(N, *G.FunctionRegex))
+      return &G;
+  }
+  return nullptr;
+}
+
+bool FlowModel::isIdentityHeader(std::string_view Header) const {
+  auto N = normaliseKey(Header);
+  return std::find(IdentityHeaders.begin(), IdentityHeaders.end(), N) != IdentityHeaders.end();
+}
+
+bool FlowModel::isIdentityField(std::string_view Field) const {
+  auto N = normaliseKey(Field);
+  return std::find(IdentityFields.begin(), IdentityFields.end(), N) != IdentityFields.end();
+}
+
+} // namespace prodready::flow

@@ -1,0 +1,142 @@
+// Unit tests for lib/flow/FlowModel: model sections -> typed specs, name classifiers.
+#include "flow/FlowModel.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+
+using namespace prodready;
+using namespace prodready::flow;
+
+namespace {
+std::shared_ptr<FlowModel> builtin(std::vector<model::ModelError> &Errors) {
+  auto M = model::Model::load({}, Errors);
+  return FlowModel::build(*M, Errors);
+}
+
+std::string writeTemp(const std::string &Name, const std::string &Text) {
+  std::string Path = ::testing::TempDir() + Name;
+  std::ofstream(Path) << Text;
+  return Path;
+}
+} // namespace
+
+TEST(FlowModel, BuiltinLoadsWithoutErrors) {
+  std::vector<model::ModelError> Errors;
+  auto FM = builtin(Errors);
+  for (auto &E : Errors)
+    ADD_FAILURE() << E.str();
+  EXPECT_GE(FM->Handlers.size(), 4u);
+  EXPECT_GE(FM->Sources.size(), 10u);
+  EXPECT_GE(FM->Sinks.size(), 20u);
+  EXPECT_FALSE(FM->Guards.empty());
+  EXPECT_FALSE(FM->Principals.empty());
+}
+
+TEST(FlowModel, SinksByName) {
+  std::vector<model::ModelError> Errors;
+  auto FM = builtin(Errors);
+  const SinkSpec *S = FM->sinkForFunction("::pqxx::transaction_base::exec_params");
+  ASSERT_NE(S, nullptr);
+  EXPECT_EQ(S->SqlArg, 0);
+  EXPECT_TRUE(S->isValueArg(1));
+  EXPECT_TRUE(S->isValueArg(3));
+  EXPECT_FALSE(S->isValueArg(0));
+  const SinkSpec *B = FM->sinkForFunction("sqlite3_bind_int");
+  ASSERT_NE(B, nullptr);
+  EXPECT_TRUE(B->isValueArg(2));
+  EXPECT_FALSE(B->isValueArg(1));
+  EXPECT_EQ(B->StatementArg, 0);
+  EXPECT_NE(FM->sinkForConstructor("std::basic_ifstream"), nullptr);
+  EXPECT_EQ(FM->sinkForFunction("printf"), nullptr);
+}
+
+TEST(FlowModel, RepositoryCalls) {
+  std::vector<model::ModelError> Errors;
+  auto FM = builtin(Errors);
+  EXPECT_EQ(FM->repositoryCall("app::DocumentRepository", "findById"), Access::Read);
+  EXPECT_EQ(FM->repositoryCall("OrderDao", "delete_order"), Access::Write);
+  EXPECT_EQ(FM->repositoryCall("UserStore", "update"), Access::Write);
+  EXPECT_FALSE(FM->repositoryCall("Logger", "findById").has_value());
+  EXPECT_FALSE(FM->repositoryCall("DocumentRepository", "count").has_value());
+  // The type regex applies to the last component only.
+  EXPECT_FALSE(FM->repositoryCall("repository::Logger", "get").has_value());
+}
+
+TEST(FlowModel, PrincipalsAndGuards) {
+  std::vector<model::ModelError> Errors;
+  auto FM = builtin(Errors);
+  EXPECT_NE(FM->principalFunction("app::current_user", "current_user"), nullptr);
+  EXPECT_NE(FM->principalFunction("app::Auth::currentUserId", "currentUserId"), nullptr);
+  EXPECT_NE(FM->principalFunction("jwt::decode", "decode"), nullptr);
+  EXPECT_EQ(FM->principalFunction("app::decode", "decode"), nullptr);
+  EXPECT_EQ(FM->principalFunction("app::user_id_param", "user_id_param"), nullptr);
+  EXPECT_NE(FM->guardFunction("acl::can_edit", "can_edit"), nullptr);
+  EXPECT_NE(FM->guardFunction("x::isOwner", "isOwner"), nullptr);
+  EXPECT_NE(FM->guardFunction("x::authorize", "authorize"), nullptr);
+  const GuardSpec *R = FM->guardFunction("x::require_admin", "require_admin");
+  ASSERT_NE(R, nullptr);
+  EXPECT_TRUE(R->Role);
+  EXPECT_EQ(FM->guardFunction("x::canonicalize", "canonicalize"), nullptr);
+  EXPECT_EQ(FM->guardFunction("x::load_doc", "load_doc"), nullptr);
+}
+
+TEST(FlowModel, IdentityNames) {
+  std::vector<model::ModelError> Errors;
+  auto FM = builtin(Errors);
+  EXPECT_TRUE(FM->isIdentityHeader("X-User-Id"));
+  EXPECT_TRUE(FM->isIdentityHeader("x-forwarded-user"));
+  EXPECT_FALSE(FM->isIdentityHeader("X-Request-Id"));
+  EXPECT_TRUE(FM->isIdentityField("userId"));
+  EXPECT_TRUE(FM->isIdentityField("user_id"));
+  EXPECT_FALSE(FM->isIdentityField("doc_id"));
+}
+
+TEST(FlowModel, IdLikeNames) {
+  EXPECT_TRUE(isIdLikeName("id"));
+  EXPECT_TRUE(isIdLikeName("doc_id"));
+  EXPECT_TRUE(isIdLikeName("docId"));
+  EXPECT_TRUE(isIdLikeName("orderid"));
+  EXPECT_TRUE(isIdLikeName("UUID"));
+  EXPECT_TRUE(isIdLikeName("file-name") == false); // "name" alone is not a key
+  EXPECT_TRUE(isIdLikeName("filename"));
+  EXPECT_FALSE(isIdLikeName("page"));
+  EXPECT_FALSE(isIdLikeName("limit"));
+  EXPECT_FALSE(isIdLikeName("paid"));
+  EXPECT_FALSE(isIdLikeName("valid"));
+  EXPECT_FALSE(isIdLikeName(""));
+  EXPECT_EQ(normaliseKey("X-User_Id"), "xuserid");
+}
+
+TEST(FlowModel, ErrorsNameTheEntry) {
+  auto Path = writeTemp("flow_bad.json", R"({"prodready-model": 1, "name": "bad",
+    "data-sinks": [{"kind": "sql", "functions": ["::f"]}],
+    "request-sources": [{"type": "::R", "member": "x", "kind": "bogus"}],
+    "authorization-guards": [{"function-regex": "(unclosed"}]})");
+  std::vector<model::ModelError> Errors;
+  auto M = model::Model::load({Path}, Errors);
+  ASSERT_TRUE(Errors.empty());
+  auto FM = FlowModel::build(*M, Errors);
+  ASSERT_EQ(Errors.size(), 4u);
+  std::string All;
+  for (auto &E : Errors)
+    All += E.str() + "\n";
+  EXPECT_NE(All.find("/data-sinks/0"), std::string::npos) << All;
+  EXPECT_NE(All.find("unknown kind 'bogus'"), std::string::npos) << All;
+  EXPECT_NE(All.find("invalid regular expression"), std::string::npos) << All;
+  std::remove(Path.c_str());
+}
+
+TEST(FlowModel, UserFileExtends) {
+  auto Path = writeTemp("flow_user.json", R"({"prodready-model": 1, "name": "mine",
+    "authorization-guards": [{"function": "::acme::Policy::allows"}],
+    "data-sinks": [{"kind": "orm", "function": "::acme::Orm::get", "value-args": [0], "access": "read"}]})");
+  std::vector<model::ModelError> Errors;
+  auto M = model::Model::load({Path}, Errors);
+  auto FM = FlowModel::build(*M, Errors);
+  EXPECT_TRUE(Errors.empty());
+  EXPECT_NE(FM->guardFunction("acme::Policy::allows", "allows"), nullptr);
+  EXPECT_NE(FM->sinkForFunction("acme::Orm::get"), nullptr);
+  std::remove(Path.c_str());
+}

@@ -2,6 +2,7 @@
 
 #include "../../lib/model/Model.h"
 #include "../../lib/secrets/Secrets.h"
+#include "../../include/prodready/secret.h"
 
 #include <gtest/gtest.h>
 
@@ -326,4 +327,34 @@ TEST(SecretsModel, MalformedEntriesAreReported) {
   EXPECT_NE(All.find("invalid regular expression"), std::string::npos) << All;
   EXPECT_NE(All.find("position"), std::string::npos) << All;
   std::remove(Path.c_str());
+}
+
+TEST(SecretsAccessor, EnvFileAndMissing) {
+  ::setenv("PRODREADY_UT_SECRET_A", "from-env", 1);
+  EXPECT_EQ(prodready::require_secret("PRODREADY_UT_SECRET_A"), "from-env");
+  // Cached for the process: the reference stays valid.
+  const std::string *P = &prodready::require_secret("PRODREADY_UT_SECRET_A");
+  EXPECT_EQ(P, &prodready::require_secret("PRODREADY_UT_SECRET_A"));
+
+  std::string Path = testing::TempDir() + "/prodready_ut_secret_b";
+  {
+    std::ofstream O(Path);
+    O << "from-file\n";
+  }
+  ::unsetenv("PRODREADY_UT_SECRET_B");
+  ::setenv("PRODREADY_UT_SECRET_B_FILE", Path.c_str(), 1);
+  EXPECT_EQ(prodready::require_secret("PRODREADY_UT_SECRET_B"), "from-file");
+  std::remove(Path.c_str());
+
+  ::unsetenv("PRODREADY_UT_SECRET_C");
+  ::setenv("PRODREADY_UT_SECRET_C_FILE", "/nonexistent/prodready", 1);
+  try {
+    prodready::require_secret("PRODREADY_UT_SECRET_C");
+    ADD_FAILURE() << "no exception";
+  } catch (const prodready::missing_secret &E) {
+    EXPECT_EQ(E.name(), "PRODREADY_UT_SECRET_C");
+    EXPECT_NE(std::string(E.what()).find("PRODREADY_UT_SECRET_C_FILE"), std::string::npos);
+  }
+  ::setenv("PRODREADY_UT_SECRET_D", "", 1); // empty counts as missing
+  EXPECT_THROW(prodready::require_secret("PRODREADY_UT_SECRET_D"), prodready::missing_secret);
 }

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Installs every Debian package prodready needs to build, test and demo.
+# Idempotent: packages already present are skipped by apt-get. Run as root.
+#   scripts/setup.sh            LLVM 19 (default toolchain) + test headers
+#   scripts/setup.sh --llvm22   also LLVM 22 (bookworm-security) for the second CI leg
+set -euo pipefail
+
+want_22=0
+for a in "$@"; do
+  case "$a" in
+    --llvm22) want_22=1 ;;
+    *) echo "setup.sh: unknown argument '$a' (known: --llvm22)" >&2; exit 2 ;;
+  esac
+done
+
+if [ "$(id -u)" != 0 ]; then
+  echo "setup.sh: must run as root (apt-get install)" >&2; exit 2
+fi
+
+pkgs=(
+  # build
+  cmake make g++ git python3 ninja-build
+  # LLVM 19: compiler, clang-tidy, libraries, CMake packages, lit/FileCheck
+  clang-19 clang-tidy-19 clang-tools-19 libclang-19-dev libclang-cpp19-dev llvm-19-dev llvm-19-tools
+  # libraries used by lib/
+  nlohmann-json3-dev libsqlite3-dev libpg-query-dev libgtest-dev
+  # real framework and client headers the lit tests and examples compile against
+  libcpp-httplib-dev libpistache-dev libcpprest-dev libboost-dev libcivetweb-dev libpoco-dev
+  libpqxx-dev libpq-dev libsqlitecpp-dev libsoci-dev libmysqlcppconn-dev libmariadb-dev
+  libhiredis-dev libcurl4-openssl-dev libcpp-jwt-dev libssl-dev
+)
+if [ "$want_22" = 1 ]; then
+  pkgs+=(clang-22 clang-tidy-22 libclang-22-dev libclang-cpp22-dev llvm-22-dev llvm-22-tools)
+fi
+
+missing=()
+for p in "${pkgs[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+if [ "${#missing[@]}" -eq 0 ]; then
+  echo "setup.sh: all ${#pkgs[@]} packages present"
+  exit 0
+fi
+echo "setup.sh: installing ${#missing[@]} packages: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}"

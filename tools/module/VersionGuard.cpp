@@ -45,7 +45,10 @@ __attribute__((constructor(101))) void prodreadyVersionGuard() {
     return;
   // std::string clang::getClangFullVersion()
   using VersionFn = std::string (*)();
-  void *Sym = dlsym(RTLD_DEFAULT, "_ZN5clang19getClangFullVersionEv");
+  // (returns std::string, hence the cxx11 ABI tag in the mangled name).
+  void *Sym = dlsym(RTLD_DEFAULT, "_ZN5clang19getClangFullVersionB5cxx11Ev");
+  if (!Sym)
+    Sym = dlsym(RTLD_DEFAULT, "_ZN5clang19getClangFullVersionEv");
   if (!Sym)
     return; // Not hosted by a clang tool we can ask; nothing to compare.
   std::string Host = reinterpret_cast<VersionFn>(Sym)();

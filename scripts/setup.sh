@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
 # Installs every Debian package prodready needs to build, test and demo.
 # Idempotent: packages already present are skipped by apt-get. Run as root.
-#   scripts/setup.sh            LLVM 19 (default toolchain) + test headers
-#   scripts/setup.sh --llvm22   also LLVM 22 (bookworm-security) for the second CI leg
+# Installs LLVM 19 (the default toolchain) and LLVM 22 (bookworm-security; the
+# second supported toolchain, and the "other version" the version-guard test
+# loads the module into), plus every header the tests compile against.
 set -euo pipefail
 
-want_22=0
 for a in "$@"; do
   case "$a" in
-    --llvm22) want_22=1 ;;
-    *) echo "setup.sh: unknown argument '$a' (known: --llvm22)" >&2; exit 2 ;;
+    --llvm22) ;; # accepted for compatibility: LLVM 22 is always installed
+    *) echo "setup.sh: unknown argument '$a'" >&2; exit 2 ;;
   esac
 done
 
@@ -29,9 +29,7 @@ pkgs=(
   libpqxx-dev libpq-dev libsqlitecpp-dev libsoci-dev libmysqlcppconn-dev libmariadb-dev
   libhiredis-dev libcurl4-openssl-dev libcpp-jwt-dev libssl-dev
 )
-if [ "$want_22" = 1 ]; then
-  pkgs+=(clang-22 clang-tidy-22 libclang-22-dev libclang-cpp22-dev llvm-22-dev llvm-22-tools)
-fi
+pkgs+=(clang-22 clang-tidy-22 libclang-22-dev libclang-cpp22-dev llvm-22-dev llvm-22-tools)
 
 missing=()
 for p in "${pkgs[@]}"; do

@@ -1,0 +1,1 @@
+CREATE INDEX documents_owner_id_idx ON documents (owner_id);

@@ -2,6 +2,8 @@
 //
 //   prodready [clang-tidy args...]     clang-tidy with the prodready checks built in
 //   prodready tidy [clang-tidy args]   the same, explicitly
+//   prodready sweep -p <build> ...     whole-codebase run with reports (Sweep.cpp)
+//   prodready merge a.json b.json ...  combine sweep reports (CI shards)
 //   prodready version | --version      versions
 //   prodready help                     this text
 //
@@ -11,10 +13,12 @@
 //
 //===----------------------------------------------------------------------===//
 #include "checks/ProdReadyModule.h"
+#include "tools/prodready/Sweep.h"
 
 #include "clang-tidy/tool/ClangTidyMain.h"
 #include "clang/Basic/Version.h"
 #include "llvm/ADT/StringRef.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <string>
@@ -31,6 +35,10 @@ void printHelp(llvm::raw_ostream &OS) {
         "      run clang-tidy with the prodready checks built in (prodready-* are\n"
         "      enabled unless -checks is given)\n"
         "  prodready tidy [clang-tidy options] ...   the same, explicitly\n"
+        "  prodready sweep -p <build dir> [...]      analyse a whole compilation database in\n"
+        "                                            parallel; JSON/SARIF/HTML reports,\n"
+        "                                            baselines, fixes, cache (sweep --help)\n"
+        "  prodready merge <report.json>... [...]    combine sweep reports (merge --help)\n"
         "  prodready version                         print versions\n"
         "  prodready help                            this text\n\n"
         "Every clang-tidy option works; see 'prodready --help' for them.\n";
@@ -59,7 +67,7 @@ int runTidy(std::vector<const char *> Args) {
 int main(int Argc, const char **Argv) {
   llvm::StringRef Self(Argv[0]);
   std::vector<const char *> Args(Argv, Argv + Argc);
-  if (Self.rsplit('/').second.contains("clang-tidy") || Self.contains("clang-tidy") && !Self.contains('/')) {
+  if (llvm::sys::path::filename(Self).contains("clang-tidy")) {
     Args.push_back(nullptr);
     return clang::tidy::clangTidyMain(Argc, Args.data());
   }
@@ -69,6 +77,10 @@ int main(int Argc, const char **Argv) {
       Args.erase(Args.begin() + 1);
       return runTidy(Args);
     }
+    if (Cmd == "sweep")
+      return prodready::tool::sweepMain(Argc - 1, Argv + 1);
+    if (Cmd == "merge")
+      return prodready::tool::mergeMain(Argc - 1, Argv + 1);
     if (Cmd == "help" || Cmd == "-h") {
       printHelp(llvm::outs());
       return 0;
@@ -80,7 +92,7 @@ int main(int Argc, const char **Argv) {
     }
     if (!Cmd.starts_with("-") && !Cmd.contains('.') && !Cmd.contains('/')) {
       llvm::errs() << "prodready: unknown command '" << Cmd
-                   << "' (commands: tidy, version, help; or clang-tidy arguments)\n";
+                   << "' (commands: tidy, sweep, merge, version, help; or clang-tidy arguments)\n";
       return 2;
     }
   }

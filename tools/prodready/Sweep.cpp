@@ -324,7 +324,7 @@ int runSweep(SweepSetup &Setup, rep::Report &Report) {
   std::vector<rep::CacheEntry> Results(Files.size());
   std::vector<bool> Done(Files.size(), false);
   std::vector<std::string> Keys(Files.size());
-  Progress Prog(Setup.ProgressMode, Files.size());
+  Progress Prog(Setup.ProgressStyle, Files.size());
 
   std::unique_ptr<rep::ResultCache> Cache;
   if (Setup.UseCache) {

@@ -262,10 +262,10 @@ int sweepMain(int Argc, const char **Argv) {
       continue;
     }
     if (takeValue(Argc, Argv, I, "--progress", V)) {
-      if (V == "auto") Setup.ProgressMode = ProgressMode::Auto;
-      else if (V == "bar") Setup.ProgressMode = ProgressMode::Bar;
-      else if (V == "lines") Setup.ProgressMode = ProgressMode::Lines;
-      else if (V == "none") Setup.ProgressMode = ProgressMode::None;
+      if (V == "auto") Setup.ProgressStyle = ProgressMode::Auto;
+      else if (V == "bar") Setup.ProgressStyle = ProgressMode::Bar;
+      else if (V == "lines") Setup.ProgressStyle = ProgressMode::Lines;
+      else if (V == "none") Setup.ProgressStyle = ProgressMode::None;
       else return usageError("--progress: expected auto, bar, lines or none", SweepHelp);
       continue;
     }
@@ -278,7 +278,7 @@ int sweepMain(int Argc, const char **Argv) {
     Filters.push_back(A.str());
   }
   if (Out.Quiet)
-    Setup.ProgressMode = ProgressMode::None;
+    Setup.ProgressStyle = ProgressMode::None;
   if (DbPath.empty())
     return usageError("missing -p <build dir or compile_commands.json>", SweepHelp);
 

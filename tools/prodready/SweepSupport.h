@@ -59,7 +59,7 @@ struct SweepSetup {
   unsigned Jobs = 1;
   unsigned TimeoutSeconds = 0;
   bool Verbose = false;
-  ProgressMode ProgressMode = ProgressMode::Auto;
+  ProgressMode ProgressStyle = ProgressMode::Auto;
   // Cache
   bool UseCache = true;
   std::string CacheDir;

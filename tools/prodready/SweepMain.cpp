@@ -93,6 +93,11 @@ bool takeValue(int Argc, const char **Argv, int &I, llvm::StringRef Name, std::s
       Out = Argv[++I];
       return true;
     }
+    // Short options also take their value attached: -j2, -pbuild.
+    if (!A.empty() && Name.size() == 2) {
+      Out = A.str();
+      return true;
+    }
   }
   return false;
 }

@@ -231,7 +231,6 @@ struct Worker {
 [[noreturn]] void workerLoop(int In, int Out, const SweepSetup &Setup,
                              const std::vector<std::string> &Files) {
   std::signal(SIGPIPE, SIG_DFL);
-  ClangTidyContext Context(Setup.makeOptionsProvider());
   std::string Line;
   char C;
   while (true) {
@@ -246,6 +245,10 @@ struct Worker {
     }
     long Index = std::stol(Line);
     rep::CacheEntry Entry;
+    // A fresh context per TU: clang-tidy's context maps diagnostic IDs to
+    // check names and must not outlive the DiagnosticIDs of one run. What is
+    // worth keeping across TUs (model, schema) is cached process-wide.
+    ClangTidyContext Context(Setup.makeOptionsProvider());
     analyseOne(Context, *Setup.Database, Files[Index], Entry);
     nlohmann::json J = {{"index", Index}};
     nlohmann::json Findings = nlohmann::json::array(), Failures = nlohmann::json::array(),

@@ -2,6 +2,7 @@
 #include "lib/report/Report.h"
 
 #include <algorithm>
+#include <cctype>
 #include <set>
 #include <sstream>
 #include <stdexcept>
@@ -122,11 +123,21 @@ void writeSarif(const Report &R, std::ostream &OS) {
   for (const std::string &Id : RuleIds) {
     RuleIndex[Id] = Rules.size();
     auto It = R.Rules.find(Id);
-    nlohmann::json Rule = {{"id", Id}};
+    // SARIF wants a PascalCase identifier as the rule name.
+    std::string Pascal;
+    bool Up = true;
+    for (char C : Id) {
+      if (!std::isalnum(static_cast<unsigned char>(C))) {
+        Up = true;
+        continue;
+      }
+      Pascal += Up ? static_cast<char>(std::toupper(static_cast<unsigned char>(C))) : C;
+      Up = false;
+    }
+    nlohmann::json Rule = {{"id", Id}, {"name", Pascal}};
     if (It != R.Rules.end()) {
       const report::Rule &Ru = It->second;
-      Rule["name"] = Ru.Name.empty() ? Id : Ru.Name;
-      Rule["shortDescription"] = {{"text", Ru.Name.empty() ? Id : Ru.Name}};
+      Rule["shortDescription"] = {{"text", (Ru.Name.empty() ? Id : Ru.Name) + "."}};
       Rule["fullDescription"] = {{"text", Ru.Description}};
       Rule["help"] = {{"text", Ru.Help}, {"markdown", Ru.Help}};
       nlohmann::json Tags = nlohmann::json::array({"security"});
@@ -137,7 +148,13 @@ void writeSarif(const Report &R, std::ostream &OS) {
       Rule["properties"] = {{"tags", Tags}, {"problem.severity", Ru.Severity}};
       Rule["defaultConfiguration"] = {{"level", sarifLevel(Ru.Severity)}};
     } else {
-      Rule["shortDescription"] = {{"text", Id}};
+      // A clang-tidy check run alongside (--checks): point at its docs.
+      std::string Text = "clang-tidy check " + Id + ".";
+      std::string Help = "See the clang-tidy documentation of " + Id + ".";
+      Rule["shortDescription"] = {{"text", Text}};
+      Rule["fullDescription"] = {{"text", Text}};
+      Rule["help"] = {{"text", Help}, {"markdown", Help}};
+      Rule["defaultConfiguration"] = {{"level", "warning"}};
     }
     Rules.push_back(Rule);
   }

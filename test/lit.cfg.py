@@ -13,7 +13,7 @@ exec(compile(open(_site).read(), _site, "exec"))
 config.name = "prodready"
 config.test_format = lit.formats.ShTest(execute_external=False)
 config.suffixes = [".cpp", ".test"]
-config.excludes = ["Inputs", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py.in", "unit", "tools"]
+config.excludes = ["Inputs", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py.in", "unit", "tools", "sarif"]
 config.test_source_root = config.prodready_test_dir
 config.test_exec_root = os.path.join(config.prodready_binary_dir, "test", "lit-out")
 

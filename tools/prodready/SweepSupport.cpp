@@ -83,6 +83,10 @@ std::unique_ptr<clang::tidy::ClangTidyOptionsProvider> SweepSetup::makeOptionsPr
   clang::tidy::ClangTidyGlobalOptions Global;
   clang::tidy::ClangTidyOptions Defaults = clang::tidy::ClangTidyOptions::getDefaults();
   Defaults.Checks = "-*,prodready-*";
+  // Findings in the project's own headers count (system headers never do);
+  // they are de-duplicated across the TUs that include them. A .clang-tidy
+  // HeaderFilterRegex narrows this.
+  Defaults.HeaderFilterRegex = ".*";
   clang::tidy::ClangTidyOptions Override;
   if (HaveConfig)
     Override = ConfigOverride;

@@ -338,14 +338,22 @@ int runSweep(SweepSetup &Setup, rep::Report &Report) {
       Cache.reset();
     }
   }
+  // Findings so far, counted once even when a header is seen from many TUs.
+  std::set<std::string> Distinct;
   unsigned FindingsSoFar = 0;
+  auto Count = [&](const rep::CacheEntry &E) {
+    for (const rep::Finding &F : E.Findings)
+      Distinct.insert(F.Check + "\n" + F.Loc.File + "\n" + std::to_string(F.Loc.Offset) + "\n" +
+                      F.Message);
+    FindingsSoFar = static_cast<unsigned>(Distinct.size());
+  };
   std::vector<long> Todo;
   for (size_t I = 0; I < Files.size(); ++I) {
     Keys[I] = Setup.cacheKey(Files[I]);
     if (Cache && Cache->lookup(Keys[I], Results[I])) {
       Done[I] = true;
       ++Report.FromCache;
-      FindingsSoFar += static_cast<unsigned>(Results[I].Findings.size());
+      Count(Results[I]);
       Prog.update(1, FindingsSoFar);
       continue;
     }
@@ -376,7 +384,7 @@ int runSweep(SweepSetup &Setup, rep::Report &Report) {
   auto Finish = [&](long Index, rep::CacheEntry Entry, bool Store) {
     if (Store && Cache)
       Cache->store(Keys[Index], Entry);
-    FindingsSoFar += static_cast<unsigned>(Entry.Findings.size());
+    Count(Entry);
     Results[Index] = std::move(Entry);
     Done[Index] = true;
     Prog.update(1, FindingsSoFar);

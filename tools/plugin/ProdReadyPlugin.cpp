@@ -148,15 +148,29 @@ public:
 
     // clang-tidy -> (NOLINT filtering, check names) -> ForwardToCompiler -> compiler.
     auto Forward = std::make_unique<ForwardToCompiler>(CI.getDiagnostics(), AsErrors);
+    // The tidy consumer is owned by its engine. (LLVM 21 changed the engines'
+    // constructor and setDiagnosticsEngine to take DiagnosticOptions by
+    // reference / ownership.)
+#if PRODREADY_LLVM_MAJOR >= 21
+    auto ForwardEngine = std::make_unique<DiagnosticsEngine>(
+        CI.getDiagnostics().getDiagnosticIDs(), CI.getDiagnosticOpts(), Forward.get(),
+        /*ShouldOwnClient=*/false);
+    ForwardEngine->setSourceManager(&CI.getSourceManager());
+    auto *TidyConsumer = new ClangTidyDiagnosticConsumer(*Ctx, ForwardEngine.get());
+    auto TidyOpts = std::make_unique<DiagnosticOptions>();
+    auto TidyEngine = std::make_unique<DiagnosticsEngine>(DiagnosticIDs::create(), *TidyOpts,
+                                                          TidyConsumer, /*ShouldOwnClient=*/true);
+    Ctx->setDiagnosticsEngine(std::move(TidyOpts), TidyEngine.get());
+#else
     auto ForwardEngine = std::make_unique<DiagnosticsEngine>(
         CI.getDiagnostics().getDiagnosticIDs(), &CI.getDiagnosticOpts(), Forward.get(),
         /*ShouldOwnClient=*/false);
     ForwardEngine->setSourceManager(&CI.getSourceManager());
-    // The tidy consumer is owned by its engine.
     auto *TidyConsumer = new ClangTidyDiagnosticConsumer(*Ctx, ForwardEngine.get());
     auto TidyEngine = std::make_unique<DiagnosticsEngine>(
         new DiagnosticIDs, new DiagnosticOptions, TidyConsumer, /*ShouldOwnClient=*/true);
     Ctx->setDiagnosticsEngine(TidyEngine.get());
+#endif
     ForwardEngines.push_back(std::move(ForwardEngine));
 
     ClangTidyASTConsumerFactory Factory(*Ctx);

@@ -46,7 +46,7 @@ const model::Model &ProdReadyCheck::model() {
 
 void ProdReadyCheck::reportModelErrors(const std::vector<model::ModelError> &Errors) {
   for (const model::ModelError &E : Errors)
-    configurationDiag("invalid prodready model: %0") << E.str();
+    configurationDiag("invalid prodready model: %0", clang::DiagnosticIDs::Error) << E.str();
 }
 
 /// Closest known option name, for "did you mean" hints.
@@ -83,16 +83,16 @@ void ProdReadyCheck::validateOptions() {
       for (const std::string &K : Known)
         KnownList += (KnownList.empty() ? "" : ", ") + K;
       if (!Hint.empty())
-        configurationDiag("unknown option '%0'; did you mean '%1'?") << Key << (Prefix + Hint);
+        configurationDiag("unknown option '%0'; did you mean '%1'?", clang::DiagnosticIDs::Error) << Key << (Prefix + Hint);
       else
-        configurationDiag("unknown option '%0' (options of %1: %2)")
+        configurationDiag("unknown option '%0' (options of %1: %2)", clang::DiagnosticIDs::Error)
             << Key << CheckName << (KnownList.empty() ? "none" : KnownList);
     } else if (Key.starts_with("prodready.")) {
       bool IsKnown = false;
       for (const char *G : KnownGlobalOptions)
         IsKnown |= Key == G;
       if (!IsKnown)
-        configurationDiag("unknown global option '%0' (known: %1)")
+        configurationDiag("unknown global option '%0' (known: %1)", clang::DiagnosticIDs::Error)
             << Key << ModelFilesOption;
     }
   }

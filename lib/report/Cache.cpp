@@ -97,6 +97,8 @@ bool ResultCache::lookup(const std::string &Key, CacheEntry &Out) {
     E.Findings.push_back(findingFromJson(F));
   for (const auto &F : J["failures"])
     E.Failures.push_back(failureFromJson(F));
+  if (J.contains("facts") && J["facts"].is_array())
+    E.Facts = J["facts"];
   ::utime(Path.c_str(), nullptr); // mark as recently used
   Out = std::move(E);
   return true;
@@ -113,7 +115,7 @@ void ResultCache::store(const std::string &Key, const CacheEntry &E) {
   for (const Failure &F : E.Failures)
     Failures.push_back(toJson(F));
   nlohmann::json J = {{"format", CacheFormat}, {"deps", Deps}, {"findings", Findings},
-                      {"failures", Failures}};
+                      {"failures", Failures}, {"facts", E.Facts}};
   std::string Path = pathFor(Key);
   std::lock_guard<std::mutex> Lock(Mu);
   makeDirs(Path.substr(0, Path.rfind('/')));

@@ -14,6 +14,8 @@
 
 #include "lib/report/Finding.h"
 
+#include <nlohmann/json.hpp>
+
 #include <cstdint>
 #include <mutex>
 #include <string>
@@ -35,6 +37,8 @@ struct CacheEntry {
   std::vector<Dependency> Deps;
   std::vector<Finding> Findings;
   std::vector<Failure> Failures;
+  /// Facts checks published for the sweep (FactSink): [{"kind", "facts"}].
+  nlohmann::json Facts = nlohmann::json::array();
 };
 
 class ResultCache {

@@ -14,6 +14,7 @@
 #include "lib/report/AtomicFile.h"
 #include "lib/report/Baseline.h"
 #include "lib/report/Cache.h"
+#include "lib/report/FactSink.h"
 #include "lib/report/Fixes.h"
 #include "lib/report/Report.h"
 
@@ -231,6 +232,7 @@ struct Worker {
 [[noreturn]] void workerLoop(int In, int Out, const SweepSetup &Setup,
                              const std::vector<std::string> &Files) {
   std::signal(SIGPIPE, SIG_DFL);
+  rep::enableFacts(true);
   std::string Line;
   char C;
   while (true) {
@@ -249,8 +251,11 @@ struct Worker {
     // check names and must not outlive the DiagnosticIDs of one run. What is
     // worth keeping across TUs (model, schema) is cached process-wide.
     ClangTidyContext Context(Setup.makeOptionsProvider());
+    rep::drainFacts();
     analyseOne(Context, *Setup.Database, Files[Index], Entry);
-    nlohmann::json J = {{"index", Index}};
+    for (auto &[Kind, Facts] : rep::drainFacts())
+      Entry.Facts.push_back({{"kind", Kind}, {"facts", std::move(Facts)}});
+    nlohmann::json J = {{"index", Index}, {"facts", Entry.Facts}};
     nlohmann::json Findings = nlohmann::json::array(), Failures = nlohmann::json::array(),
                    Deps = nlohmann::json::array();
     for (const auto &F : Entry.Findings)
@@ -431,6 +436,8 @@ int runSweep(SweepSetup &Setup, rep::Report &Report) {
               for (const auto &D : J["deps"])
                 E.Deps.push_back({D.value("path", ""), D.value("size", uint64_t(0)),
                                   D.value("mtime_ns", int64_t(0)), D.value("hash", "")});
+              if (J.contains("facts"))
+                E.Facts = J["facts"];
             } catch (const std::exception &Ex) {
               E.Failures.push_back({Files[W.Current], "crash",
                                     std::string("unreadable worker result: ") + Ex.what()});
@@ -479,8 +486,11 @@ int runSweep(SweepSetup &Setup, rep::Report &Report) {
       Report.Findings.push_back(std::move(F));
     for (auto &F : Results[I].Failures)
       Report.Failures.push_back(std::move(F));
+    for (auto &F : Results[I].Facts)
+      Setup.Facts.push_back(std::move(F));
     Setup.DependenciesOf[Files[I]] = std::move(Results[I].Deps);
   }
+  addWholeProgramFindings(Setup, Report);
   rep::deduplicate(Report.Findings);
   rep::computeFingerprints(Report.Findings, Report.Root);
   std::stable_sort(Report.Findings.begin(), Report.Findings.end(),

@@ -68,6 +68,8 @@ struct SweepSetup {
   bool Fix = false, FixNotes = false;
   // Filled by the sweep: files each TU read (for --changed-since next time).
   std::map<std::string, std::vector<report::Dependency>> DependenciesOf;
+  // Filled by the sweep: facts published by checks in every TU.
+  nlohmann::json Facts = nlohmann::json::array();
 
   std::unique_ptr<clang::tidy::ClangTidyOptionsProvider> makeOptionsProvider() const;
   /// Everything except the compiler's input files that determines a TU's
@@ -81,6 +83,10 @@ private:
 
 /// Runs the analysis (Sweep.cpp). Fills Report.
 int runSweep(SweepSetup &Setup, report::Report &Report);
+
+/// Judges what needs every TU's facts (WholeProgram.cpp): containers whose
+/// growth and shrink sites are spread over several files. Adds findings.
+void addWholeProgramFindings(const SweepSetup &Setup, report::Report &Report);
 
 /// Writes every requested output, applies baseline and fail-on, prints the
 /// text summary; returns the exit code (0/1/2).

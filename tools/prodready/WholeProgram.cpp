@@ -11,6 +11,7 @@
 #include "tools/prodready/SweepSupport.h"
 
 #include "lib/cache/CacheFacts.h"
+#include "lib/report/AtomicFile.h"
 
 #include <iostream>
 #include <set>
@@ -60,6 +61,20 @@ void addWholeProgramFindings(const SweepSetup &Setup, rep::Report &Report) {
     F.Loc.Line = C.Decl.Line;
     F.Loc.Column = C.Decl.Column;
     F.TranslationUnit = "<whole program>";
+    // The declaration's line, masked like every snippet (fingerprints use it).
+    std::string Text;
+    if (rep::readFile(C.Decl.File, Text)) {
+      size_t B = 0;
+      for (unsigned L = 1; L < C.Decl.Line && B != std::string::npos; ++L) {
+        B = Text.find('\n', B);
+        if (B != std::string::npos)
+          ++B;
+      }
+      if (B != std::string::npos) {
+        F.Loc.Offset = static_cast<unsigned>(B + (C.Decl.Column ? C.Decl.Column - 1 : 0));
+        F.Snippet = rep::maskStringLiterals(Text.substr(B, Text.find('\n', B) - B));
+      }
+    }
     for (size_t I : V.GrowthSites) {
       if (I >= C.Growth.size())
         continue;

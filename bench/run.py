@@ -356,7 +356,7 @@ def measure_per_tu(runner, cfg, entries, reps, log):
     """Interleaved: for each rep, for each TU, every config (order rotated).
     Returns name -> {samples_cpu: [total per rep], samples_wall, maxrss_kb}."""
     names = list(cfg)
-    res = {n: {"cpu": [], "wall": [], "maxrss_kb": 0, "per_tu_cpu": {}} for n in names}
+    res = {n: {"cpu": [], "wall": [], "maxrss_kb": 0, "per_tu_cpu": {}, "failed": 0} for n in names}
     for rep in range(reps):
         tot = {n: [0.0, 0.0] for n in names}
         for i, e in enumerate(entries):
@@ -364,6 +364,8 @@ def measure_per_tu(runner, cfg, entries, reps, log):
             for n in order:
                 cmd, cwd, rss = cfg[n](e)
                 r = runner.run(cmd, cwd=cwd, rss=rss, label="%s %s" % (n, os.path.basename(e["file"])))
+                if r["rc"] != 0:
+                    res[n]["failed"] += 1
                 tot[n][0] += r["cpu"]
                 tot[n][1] += r["wall"]
                 res[n]["maxrss_kb"] = max(res[n]["maxrss_kb"], r["maxrss_kb"])
@@ -403,10 +405,8 @@ def measure_sweep(runner, tools, wl, reps, jobs, log):
     jtmp = tempfile.mkdtemp(prefix="prodready-bench-sweep-")
     try:
         for rep in range(reps):
-            rct = [tools.run_tidy, "-j", str(jobs), "-p", wl, "-clang-tidy-binary", shutil.which(tools.tidy),
-                   "-load", tools.module, "-checks=-*,prodready-*", "-quiet"]
-            sw = [tools.prodready, "sweep", "-p", wl, "-j%d" % jobs, "--no-cache",
-                  "--json", os.path.join(jtmp, "nocache.json")]
+            rct = rct_cmd(tools, wl, jobs)
+            sw = sweep_cmd(tools, wl, jobs, ["--no-cache", "--json=" + os.path.join(jtmp, "nocache.json")])
             order = [("rct", rct), ("sweep", sw)] if rep % 2 == 0 else [("sweep", sw), ("rct", rct)]
             for k, cmd in order:
                 r = runner.run(cmd, cwd=wl, rss=True, tree_rss=True, label=k)
@@ -417,9 +417,9 @@ def measure_sweep(runner, tools, wl, reps, jobs, log):
                 rr["tree_rss_kb"] = max(rr["tree_rss_kb"], r.get("tree_rss_kb", 0))
             cache = os.path.join(jtmp, "cache%d" % rep)
             for k in ("cold", "warm"):
-                r = runner.run([tools.prodready, "sweep", "-p", wl, "-j%d" % jobs, "--cache-dir", cache,
-                                "--json", os.path.join(jtmp, k + ".json")], cwd=wl, rss=True, tree_rss=True,
-                               label="sweep " + k)
+                r = runner.run(sweep_cmd(tools, wl, jobs, ["--cache-dir=" + cache,
+                                                           "--json=" + os.path.join(jtmp, k + ".json")]),
+                               cwd=wl, rss=True, tree_rss=True, label="sweep " + k)
                 out[k].append(r["cpu"])
                 out[k + "_wall"].append(r["wall"])
             log("  sweep rep %d/%d: rct %.1fs sweep %.1fs cold %.1fs warm %.2fs (wall)" %
@@ -430,10 +430,18 @@ def measure_sweep(runner, tools, wl, reps, jobs, log):
     return out
 
 
+def sweep_cmd(tools, wl, jobs, extra):
+    """prodready sweep over the whole compile db; findings do not fail it."""
+    return [tools.prodready, "sweep", "-p", wl, "-j%d" % jobs, "--quiet", "--fail-on=none"] + list(extra)
+
+
+def rct_cmd(tools, wl, jobs):
+    return [tools.run_tidy, "-j", str(jobs), "-p", wl, "-clang-tidy-binary", shutil.which(tools.tidy),
+            "-load", tools.module, "-checks=-*,prodready-*", "-quiet"]
+
+
 def measure_rct_only(runner, tools, wl, jobs):
-    rct = [tools.run_tidy, "-j", str(jobs), "-p", wl, "-clang-tidy-binary", shutil.which(tools.tidy),
-           "-load", tools.module, "-checks=-*,prodready-*", "-quiet"]
-    return runner.run(rct, cwd=wl, rss=True, tree_rss=True, label="run-clang-tidy")
+    return runner.run(rct_cmd(tools, wl, jobs), cwd=wl, rss=True, tree_rss=True, label="run-clang-tidy")
 
 
 def load_entries(wl):
@@ -465,23 +473,24 @@ def measure_schema_scaling(runner, tools, base_dir, scales, ntus, kinds, reps, c
     return out
 
 
-def measure_tu_scaling(runner, tools, base_dir, counts, sweep_ok, jobs, log):
+def measure_tu_scaling(runner, tools, base_dir, counts, sweep_ok, jobs, log, sweep_only=False):
     out = {}
     for n in counts:
         wl = os.path.join(base_dir, "tus-%d" % n)
         gen_workload.generate(wl, n, 1, 1.0, None, None)
         rec = {"tus": n}
-        r = measure_rct_only(runner, tools, wl, jobs)
-        rec["run-clang-tidy"] = {"cpu": r["cpu"], "wall": r["wall"], "tree_rss_kb": r.get("tree_rss_kb", 0)}
+        if not (sweep_ok and sweep_only):
+            r = measure_rct_only(runner, tools, wl, jobs)
+            rec["run-clang-tidy"] = {"cpu": r["cpu"], "wall": r["wall"], "tree_rss_kb": r.get("tree_rss_kb", 0)}
         if sweep_ok:
-            r = runner.run([tools.prodready, "sweep", "-p", wl, "-j%d" % jobs, "--no-cache",
-                            "--json", os.path.join(wl, "sweep.json")], cwd=wl, rss=True, tree_rss=True,
-                           label="sweep %d TUs" % n)
+            r = runner.run(sweep_cmd(tools, wl, jobs, ["--no-cache", "--json=" + os.path.join(wl, "sweep.json")]),
+                           cwd=wl, rss=True, tree_rss=True, label="sweep %d TUs" % n)
             rec["sweep"] = {"cpu": r["cpu"], "wall": r["wall"], "tree_rss_kb": r.get("tree_rss_kb", 0),
                             "maxrss_kb": r["maxrss_kb"]}
         out[n] = rec
-        log("  %d TUs: run-clang-tidy %.1fs cpu%s" % (n, rec["run-clang-tidy"]["cpu"],
-                                                     (", sweep %.1fs cpu" % rec["sweep"]["cpu"]) if sweep_ok else ""))
+        log("  %d TUs:%s%s" % (n, (" run-clang-tidy %.1fs cpu" % rec["run-clang-tidy"]["cpu"])
+                                if "run-clang-tidy" in rec else "",
+                                (" sweep %.1fs cpu" % rec["sweep"]["cpu"]) if "sweep" in rec else ""))
     return out
 
 
@@ -560,6 +569,9 @@ def summarize(res, checks, profile):
     for k, (a, b, lim, desc) in TARGETS.items():
         r, sp = pr(a, b)
         s[k] = {"ratio": r, "spread": sp, "target": lim, "met": (r <= lim) if r == r else None, "desc": desc}
+        if res.get(a, {}).get("failed") or res.get(b, {}).get("failed"):
+            s[k]["met"] = None
+            s[k]["invalid"] = "%s/%s had failed runs" % (a, b)
     s["trivial/parse"] = {"ratio": pr("tidy-trivial", "parse")[0], "spread": pr("tidy-trivial", "parse")[1]}
     s["plugin-syntax/parse"] = {"ratio": pr("plugin-syntax", "parse")[0], "spread": pr("plugin-syntax", "parse")[1]}
     per = {}
@@ -579,6 +591,8 @@ def summarize(res, checks, profile):
         alone = rec.get("alone_overhead", float("nan"))
         worst = max([x for x in (ov, alone) if x == x], default=float("nan"))
         rec["met"] = (worst <= CHECK_TARGET) if worst == worst else None
+        if res.get(short, {}).get("failed"):
+            rec["met"] = None
         per[c] = rec
     s["per_check"] = per
     return s
@@ -599,16 +613,19 @@ def print_report(res, summ, sweep, schema, tus, meta, icount_res=None):
                          fmt_ratio(median(paired_ratios(r["cpu"], base["cpu"]))) if base else "-",
                          fmt_ratio(median(paired_ratios(r["cpu"], res["tidy-trivial"]["cpu"])))
                          if "tidy-trivial" in res else "-",
-                         "%d" % (r["maxrss_kb"] // 1024) if r["maxrss_kb"] else "-"])
+                         "%d" % (r["maxrss_kb"] // 1024) if r["maxrss_kb"] else "-",
+                         ("%d FAILED" % r["failed"]) if r.get("failed") else ""])
         out.append(fmt_table(["config", "cpu median", "spread", "noise", "wall med", "/parse", "/trivial",
-                              "RSS MB"], rows))
+                              "RSS MB", ""], rows))
     if summ:
         out.append("")
         rows = []
         for k in ("all/trivial", "all/parse", "plugin -c"):
             t = summ[k]
             rows.append([k, fmt_ratio(t["ratio"]), "%s..%s" % (fmt_ratio(t["spread"][0]), fmt_ratio(t["spread"][1])),
-                         "<= %.2fx" % t["target"], {True: "met", False: "MISSED", None: "-"}[t["met"]]])
+                         "<= %.2fx" % t["target"],
+                         "INVALID: " + t["invalid"] if t.get("invalid") else
+                         {True: "met", False: "MISSED", None: "-"}[t["met"]]])
         for c, rec in summ["per_check"].items():
             ov = rec.get("alone_overhead", float("nan"))
             pov = rec.get("profile_overhead", float("nan"))
@@ -661,8 +678,9 @@ def print_report(res, summ, sweep, schema, tus, meta, icount_res=None):
         rows = []
         for n in sorted(tus):
             r = tus[n]
-            rows.append(["%d" % n, fmt_s(r["run-clang-tidy"]["wall"]), fmt_s(r["run-clang-tidy"]["cpu"]),
-                         fmt_s(r["run-clang-tidy"]["cpu"] / n)] +
+            rows.append(["%d" % n] + ([fmt_s(r["run-clang-tidy"]["wall"]), fmt_s(r["run-clang-tidy"]["cpu"]),
+                                       fmt_s(r["run-clang-tidy"]["cpu"] / n)] if "run-clang-tidy" in r
+                                      else ["-", "-", "-"]) +
                         ([fmt_s(r["sweep"]["wall"]), fmt_s(r["sweep"]["cpu"]), fmt_s(r["sweep"]["cpu"] / n)]
                          if "sweep" in r else ["-", "-", "-"]))
         out.append(fmt_table(["TUs", "rct wall", "rct cpu", "rct cpu/TU", "sweep wall", "sweep cpu",
@@ -724,9 +742,10 @@ def svg_plot(path, summ, schema, tus, icount_res=None, title="prodready benchmar
                        [(s, schema[s]["cpu"]["tidy-all"] / schema[s0]["cpu"]["tidy-all"]) for s in sorted(schema)]))
     if tus:
         n0 = min(tus)
-        series.append(("TUs: run-clang-tidy cpu/TU", "#c0504d",
-                       [(n / n0, (tus[n]["run-clang-tidy"]["cpu"] / n) / (tus[n0]["run-clang-tidy"]["cpu"] / n0))
-                        for n in sorted(tus)]))
+        if all("run-clang-tidy" in tus[n] for n in tus):
+            series.append(("TUs: run-clang-tidy cpu/TU", "#c0504d",
+                           [(n / n0, (tus[n]["run-clang-tidy"]["cpu"] / n) / (tus[n0]["run-clang-tidy"]["cpu"] / n0))
+                            for n in sorted(tus)]))
         if all("sweep" in tus[n] for n in tus):
             series.append(("TUs: sweep cpu/TU", "#9bbb59",
                            [(n / n0, (tus[n]["sweep"]["cpu"] / n) / (tus[n0]["sweep"]["cpu"] / n0))
@@ -968,7 +987,7 @@ def main(argv=None):
                 results["sweep"] = sweep
             if "schema" not in skip:
                 scales = [int(s) for s in a.schema_scales.split(",")]
-                st = a.schema_tus or (2 if quick else 8)
+                st = a.schema_tus or (1 if quick else 8)
                 log("bench: schema scaling %s on %d SQL-heavy TUs" % (scales, st))
                 schema = measure_schema_scaling(
                     runner, tools, os.path.join(out, "scaling"), scales, st,
@@ -981,7 +1000,8 @@ def main(argv=None):
                 log("bench: TU-count scaling %s" % counts)
                 tus = measure_tu_scaling(runner, tools, os.path.join(out, "scaling"), counts,
                                          (sweep or {}).get("available", False) or
-                                         ("sweep" in skip and tools.sweep_available()), a.jobs, log)
+                                         ("sweep" in skip and tools.sweep_available()), a.jobs, log,
+                                         sweep_only=quick)
                 results["tu_scaling"] = tus
             if a.realism and "realism" not in skip:
                 log("bench: realism check on Debian source package %s" % a.realism)

@@ -30,6 +30,8 @@ pkgs=(
   libhiredis-dev libcurl4-openssl-dev libcpp-jwt-dev libssl-dev
 )
 pkgs+=(clang-22 clang-tidy-22 libclang-22-dev libclang-cpp22-dev llvm-22-dev llvm-22-tools)
+# benchmarks (bench/run.py): GNU time for peak RSS, valgrind for instruction counts/profiles
+pkgs+=(time valgrind)
 
 missing=()
 for p in "${pkgs[@]}"; do

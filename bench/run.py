@@ -936,7 +936,10 @@ def main(argv=None):
     ap.add_argument("--schema-tus", type=int, help="TUs for the schema scaling (default 8; quick 2)")
     ap.add_argument("--tu-base", type=int, help="TU scaling base: base x 1/4/16 TUs (default 4; quick 1)")
     ap.add_argument("--icount", action="store_true", help="instruction counts (valgrind) instead of times")
-    ap.add_argument("--icount-tus", type=int, default=3)
+    ap.add_argument("--icount-tus", type=int, default=2, help="TUs for --icount (default 2)")
+    ap.add_argument("--icount-files", default="sqlite_repository_004,soci_repository_006",
+                    help="comma list of TU name substrings for --icount ('' = spread over the kinds)")
+    ap.add_argument("--icount-per-check", action="store_true", help="--icount also runs each check alone")
     ap.add_argument("--profile", action="store_true", help="callgrind profile of tidy-all on one TU")
     ap.add_argument("--profile-kind", default="pqxx_repository")
     ap.add_argument("--realism", default="", help="Debian source package for the realism check (apt-get source)")
@@ -997,8 +1000,10 @@ def main(argv=None):
                 print("  %6.2f%%  %s" % (100 * (r["share"] or 0), r["function"]))
             print("(full profile: callgrind_annotate --inclusive=yes %s)" % prof["file"])
         elif a.icount:
-            sel = pick_entries(entries, a.icount_tus, True)
-            cfg = per_tu_configs(tools, checks, sel, objdir, wl, per_check=True)
+            want = [w for w in a.icount_files.split(",") if w]
+            sel = [e for w in want for e in entries if w in os.path.basename(e["file"])][:a.icount_tus] \
+                if want else pick_entries(entries, a.icount_tus, True)
+            cfg = per_tu_configs(tools, checks, sel, objdir, wl, per_check=a.icount_per_check)
             for k in ("compile", "plugin-compile"):
                 cfg.pop(k)
             log("bench: instruction counts on %d TUs, %d configs (valgrind; slow)" % (len(sel), len(cfg)))

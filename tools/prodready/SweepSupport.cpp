@@ -135,18 +135,30 @@ std::string SweepSetup::cacheKey(const std::string &File) const {
   }
   Key += clang::tidy::configurationAsText(Opts);
   // Options that name files (schema folders, model files): their contents.
-  std::string ConfigDir = llvm::sys::path::parent_path(File).str();
   for (const auto &KV : Opts.CheckOptions) {
     llvm::StringRef Name = KV.getKey();
     if (!(Name.ends_with("Paths") || Name.ends_with("Path") || Name.ends_with("Files") ||
           Name.ends_with("File")))
       continue;
     for (const std::string &P : model::Model::splitFileList(KV.getValue().Value)) {
+      // Resolved like the checks do: as given (absolute or from the working
+      // directory), else against the checked file's folder and its parents.
       std::string Abs = P;
       if (!llvm::sys::path::is_absolute(P)) {
         llvm::SmallString<256> S(P);
         llvm::sys::fs::make_absolute(S);
         Abs = std::string(S);
+        if (!llvm::sys::fs::exists(Abs)) {
+          for (llvm::StringRef Dir = llvm::sys::path::parent_path(File); !Dir.empty();
+               Dir = llvm::sys::path::parent_path(Dir)) {
+            llvm::SmallString<256> C(Dir);
+            llvm::sys::path::append(C, P);
+            if (llvm::sys::fs::exists(C)) {
+              Abs = std::string(C);
+              break;
+            }
+          }
+        }
       }
       auto It = FileOptionHashes.find(Abs);
       if (It == FileOptionHashes.end())

@@ -15,7 +15,9 @@ cmake --build "$build" -j"$jobs" --target prodready
 ex_build="$build/examples-service"
 cmake -S examples/service -B "$ex_build" -DCMAKE_EXPORT_COMPILE_COMMANDS=ON > /dev/null
 echo
-echo "== prodready over examples/service (its .clang-tidy enables prodready-*) =="
+echo "== prodready sweep over examples/service (configured by examples/service/.clang-tidy) =="
 status=0
-"$build/bin/prodready" -p "$ex_build" --quiet examples/service/src/*.cpp || status=$?
-echo "== prodready exited with $status (findings are warnings; see docs/user-guide.md to make them errors) =="
+"$build/bin/prodready" sweep -p "$ex_build" -j"$jobs" --no-cache \
+    --html="$build/examples-report.html" --sarif="$build/examples-report.sarif" || status=$?
+echo
+echo "== exit status $status (1 = findings; see docs/sweep.md). HTML report: $build/examples-report.html =="

@@ -80,7 +80,7 @@ public:
          const std::function<std::shared_ptr<T>(const Model &,
                                                 std::vector<ModelError> &)> &Builder,
          std::vector<ModelError> &Errors) const {
-    std::lock_guard<std::mutex> Lock(DeriveMutex);
+    std::lock_guard<std::recursive_mutex> Lock(DeriveMutex); // builders may derive too
     auto It = Derived.find(Key);
     if (It == Derived.end()) {
       DerivedSlot Slot;
@@ -101,7 +101,7 @@ private:
     std::vector<ModelError> Errors;
   };
   std::vector<Doc> Docs;
-  mutable std::mutex DeriveMutex;
+  mutable std::recursive_mutex DeriveMutex;
   mutable std::map<std::string, DerivedSlot> Derived;
 };
 

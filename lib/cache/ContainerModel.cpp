@@ -180,6 +180,11 @@ bool ContainerModel::isReadOnlyFunction(std::string_view F) const {
   return ReadOnlyFns.count(normalizeName(F)) != 0;
 }
 
+int ContainerModel::oneTimeCallParam(std::string_view F) const {
+  auto It = OneTimeCalls.find(normalizeName(F));
+  return It == OneTimeCalls.end() ? -1 : It->second;
+}
+
 void ContainerModel::addTypes(const std::vector<std::string> &Specs,
                               std::vector<std::string> &Errors) {
   for (const auto &S : Specs) {
@@ -228,6 +233,18 @@ std::shared_ptr<ContainerModel> ContainerModelBuilder::run(const SectionFn &Sect
       T.CapAdvice = A;
     if (auto N = optString(E, "note"); !N.empty())
       T.Note = N;
+    auto KA = E.Value->find("key-args");
+    if (KA != E.Value->end()) {
+      if (!KA->is_object()) {
+        Errors.push_back(errorAt(E, "key-args", "expected {\"method\": argument-index}"));
+      } else {
+        for (auto It = KA->begin(); It != KA->end(); ++It)
+          if (It.value().is_number_integer())
+            T.KeyArgs[It.key()] = It.value().get<int>();
+          else
+            Errors.push_back(errorAt(E, "key-args/" + It.key(), "expected an argument index"));
+      }
+    }
     auto K = E.Value->find("keyed");
     if (K != E.Value->end() && K->is_boolean())
       T.Keyed = K->get<bool>();
@@ -323,6 +340,15 @@ std::shared_ptr<ContainerModel> ContainerModelBuilder::run(const SectionFn &Sect
       continue;
     }
     CM->ShrinkFns[ContainerModel::normalizeName(Name)].push_back(P->get<int>());
+  }
+  for (const Entry &E : Section("container-one-time-calls")) {
+    std::string Name = E.Value->is_object() ? optString(E, "name") : "";
+    auto P = E.Value->is_object() ? E.Value->find("param") : E.Value->end();
+    if (Name.empty() || P == E.Value->end() || !P->is_number_integer()) {
+      Errors.push_back(errorAt(E, "", "expected {\"name\": \"::ns::f\", \"param\": N}"));
+      continue;
+    }
+    CM->OneTimeCalls[ContainerModel::normalizeName(Name)] = P->get<int>();
   }
   for (const Entry &E : Section("container-readonly-functions")) {
     std::string Name = E.Value->is_object() ? optString(E, "name") : "";

@@ -11,6 +11,7 @@
 //                               (grow-when-arg) and bounded-unless-ctor-arg
 //   container-wrappers          shared_ptr<T>, unique_ptr<T>, ...: look through
 //   container-shrink-functions  free functions that shrink an argument
+//   container-one-time-calls    std::call_once & co: the callable runs once
 //   container-readonly-functions free functions that take a container by
 //                               reference without keeping or changing it
 //   *-hints                     word lists (cache names, owner classes, init
@@ -50,6 +51,13 @@ struct ContainerType {
   bool Keyed = false; ///< Growth with a constant key is bounded.
   std::set<std::string> Grow, Shrink, Size;
   std::vector<ConditionalGrowth> GrowWhenArg;
+  /// Argument index of the key for growth methods whose key is not the
+  /// first argument (emplace_hint: 1; tbb insert(accessor, key): 1).
+  std::map<std::string, int> KeyArgs;
+  int keyArg(std::string_view Method) const {
+    auto It = KeyArgs.find(std::string(Method));
+    return It == KeyArgs.end() ? 0 : It->second;
+  }
   std::string CapFix;    ///< Template with {obj} and {max}; empty: no fix.
   std::string CapAdvice; ///< Extra advice for the note (ring buffer, ...).
   std::string Note;      ///< Type-specific remark for the message.
@@ -91,6 +99,9 @@ public:
   /// Parameter indexes of \p Function that it shrinks (std::erase_if: {0}).
   std::vector<int> shrinkParams(std::string_view Function) const;
   bool isReadOnlyFunction(std::string_view Function) const;
+  /// Parameter index of the callable that \p Function runs once
+  /// (std::call_once: 1), or -1.
+  int oneTimeCallParam(std::string_view Function) const;
 
   const std::vector<std::string> &cacheNameWords() const { return CacheWords; }
   const std::vector<std::string> &longLivedOwnerWords() const { return OwnerWords; }
@@ -119,6 +130,7 @@ private:
   std::map<std::string, int> Wrappers;
   std::map<std::string, std::vector<int>> ShrinkFns;
   std::set<std::string> ReadOnlyFns;
+  std::map<std::string, int> OneTimeCalls;
   std::vector<std::string> CacheWords, OwnerWords, ScopedWords, InitNames, TtlWords;
 };
 

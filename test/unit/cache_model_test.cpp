@@ -73,6 +73,9 @@ TEST(CacheModel, KindsGiveMethods) {
   const ContainerType *TV = M->find("::tbb::concurrent_vector");
   EXPECT_TRUE(TV->isGrow("grow_by"));
   EXPECT_FALSE(TV->isShrink("erase"));
+  EXPECT_EQ(M->find("::tbb::concurrent_hash_map")->keyArg("insert"), 1);
+  EXPECT_EQ(Map->keyArg("emplace_hint"), 1);
+  EXPECT_EQ(Map->keyArg("insert"), 0);
 }
 
 TEST(CacheModel, ConditionalAndBoundedTypes) {
@@ -102,6 +105,9 @@ TEST(CacheModel, WrappersAndFunctions) {
   EXPECT_TRUE(M->shrinkParams("::std::sort").empty());
   EXPECT_TRUE(M->isReadOnlyFunction("::std::find_if"));
   EXPECT_FALSE(M->isReadOnlyFunction("::std::swap"));
+  EXPECT_EQ(M->oneTimeCallParam("::std::call_once"), 1);
+  EXPECT_EQ(M->oneTimeCallParam("::std::invoke"), -1);
+  EXPECT_EQ(M->shrinkParams("::std::move"), std::vector<int>{0}) << "moved-from is emptied";
 }
 
 TEST(CacheModel, NormalizeInlineNamespaces) {

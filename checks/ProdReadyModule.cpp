@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 #include "checks/ProdReadyModule.h"
 #include "checks/ProdReadyCheck.h"
+#include "checks/TrustedClientIdCheck.h"
 
 #if PRODREADY_LLVM_MAJOR >= 22
 #include "clang-tidy/ClangTidyModule.h"
@@ -37,6 +38,7 @@ public:
   void addCheckFactories(ClangTidyCheckFactories &Factories) override {
     // One line per check, in alphabetical order.
     (void)Factories;
+    registerProdReadyCheck<TrustedClientIdCheck>(Factories, "prodready-trusted-client-id");
   }
 
   ClangTidyOptions getModuleOptions() override { return ClangTidyOptions(); }

@@ -239,6 +239,7 @@ SqlStatementInfo analyseSql(std::string_view Sql, const std::string &OwnerColumn
         if (It == Named.end())
           It = Named.emplace(T.Text, ++NextNamed).first;
         P.Position = It->second;
+        P.Name = T.Text;
       }
       if (InWhere) {
         if (Prev1Kind == Tok::Op && Prev1 == "=" && !Prev2.empty() && !isKeyword(Prev2))

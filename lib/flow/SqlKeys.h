@@ -30,6 +30,7 @@ struct SqlPlaceholder {
   int Position = 0;
   /// 0-based index among spliced holes, -1 for bound parameters.
   int Hole = -1;
+  std::string Name;    ///< ":id" for named parameters, "" otherwise
   std::string Column;  ///< column it is compared with ("" if none)
   bool KeyColumn = false;   ///< column looks like an object key
   bool OwnerColumn = false; ///< column looks like an ownership column

@@ -1,0 +1,1495 @@
+//===- Flow.cpp - client-controlled values, sinks and guards --------------===//
+#include "lib/ast/Flow.h"
+#include "lib/ast/StringRecovery.h"
+
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/Attr.h"
+#include "clang/AST/DeclCXX.h"
+#include "clang/AST/ExprCXX.h"
+#include "clang/AST/ParentMap.h"
+#include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/Analysis/CFG.h"
+#include "clang/Analysis/CFGStmtMap.h"
+#include "clang/Basic/SourceManager.h"
+#include "clang/Lex/Lexer.h"
+
+#include <algorithm>
+#include <deque>
+#include <optional>
+
+using namespace clang;
+
+namespace prodready::ast {
+
+namespace {
+
+bool hasAnnotation(const Decl *D, llvm::StringRef What) {
+  if (!D)
+    return false;
+  std::string Want = ("prodready::" + What).str();
+  auto Check = [&](const Decl *X) {
+    for (const auto *A : X->specific_attrs<AnnotateAttr>())
+      if (A->getAnnotation() == Want)
+        return true;
+    return false;
+  };
+  if (const auto *FD = dyn_cast<FunctionDecl>(D)) {
+    for (const FunctionDecl *R : FD->redecls())
+      if (Check(R))
+        return true;
+    return false;
+  }
+  return Check(D);
+}
+
+const Expr *strip(const Expr *E) {
+  while (E) {
+    const Expr *Before = E;
+    E = E->IgnoreParenImpCasts();
+    if (const auto *EWC = dyn_cast<ExprWithCleanups>(E))
+      E = EWC->getSubExpr();
+    else if (const auto *MTE = dyn_cast<MaterializeTemporaryExpr>(E))
+      E = MTE->getSubExpr();
+    else if (const auto *BT = dyn_cast<CXXBindTemporaryExpr>(E))
+      E = BT->getSubExpr();
+    else if (const auto *FC = dyn_cast<CXXFunctionalCastExpr>(E))
+      E = FC->getSubExpr();
+    else if (const auto *NC = dyn_cast<CXXNamedCastExpr>(E))
+      E = NC->getSubExpr();
+    else if (const auto *CC = dyn_cast<CStyleCastExpr>(E))
+      E = CC->getSubExpr();
+    if (E == Before)
+      break;
+  }
+  return E;
+}
+
+bool isUserCode(const FunctionDecl *F, const ASTContext &Ctx) {
+  if (!F || !F->hasBody())
+    return false;
+  const FunctionDecl *Def = nullptr;
+  F->hasBody(Def);
+  SourceLocation L = Def ? Def->getLocation() : F->getLocation();
+  return L.isValid() && !Ctx.getSourceManager().isInSystemHeader(L);
+}
+
+std::string sourceText(const Expr *E, const ASTContext &Ctx) {
+  const SourceManager &SM = Ctx.getSourceManager();
+  SourceRange R = E->getSourceRange();
+  if (R.getBegin().isMacroID() || R.getEnd().isMacroID())
+    return {};
+  return Lexer::getSourceText(CharSourceRange::getTokenRange(R), SM, Ctx.getLangOpts()).str();
+}
+
+std::string literalKey(const Expr *A) {
+  for (int I = 0; I < 5 && A; ++I) {
+    A = strip(A);
+    if (const auto *SL = dyn_cast<StringLiteral>(A))
+      return SL->getCharByteWidth() == 1 ? SL->getString().str() : std::string();
+    if (const auto *CE = dyn_cast<CXXConstructExpr>(A))
+      A = CE->getNumArgs() ? CE->getArg(0) : nullptr;
+    else
+      break;
+  }
+  return {};
+}
+
+std::optional<long> intLiteral(const Expr *E) {
+  E = strip(E);
+  if (const auto *IL = dyn_cast<IntegerLiteral>(E))
+    return static_cast<long>(IL->getValue().getZExtValue());
+  return std::nullopt;
+}
+
+bool isComparison(const Expr *E, bool &NotEqual, const Expr *&L, const Expr *&R) {
+  if (const auto *BO = dyn_cast<BinaryOperator>(E)) {
+    if (BO->getOpcode() != BO_EQ && BO->getOpcode() != BO_NE)
+      return false;
+    NotEqual = BO->getOpcode() == BO_NE;
+    L = BO->getLHS();
+    R = BO->getRHS();
+    return true;
+  }
+  if (const auto *OC = dyn_cast<CXXOperatorCallExpr>(E)) {
+    if (OC->getOperator() != OO_EqualEqual && OC->getOperator() != OO_ExclaimEqual)
+      return false;
+    if (OC->getNumArgs() != 2)
+      return false;
+    NotEqual = OC->getOperator() == OO_ExclaimEqual;
+    L = OC->getArg(0);
+    R = OC->getArg(1);
+    return true;
+  }
+  return false;
+}
+
+struct VarState {
+  std::optional<Origin> Client;
+  bool Principal = false;
+};
+
+/// Collects the statements of a body (nested lambdas and implicit code included).
+struct Collector : RecursiveASTVisitor<Collector> {
+  std::vector<const VarDecl *> Vars;
+  std::vector<const Expr *> Exprs; // calls, operators, constructions, comparisons
+  std::vector<const ReturnStmt *> Returns;
+  bool shouldVisitImplicitCode() const { return true; }
+  bool shouldVisitLambdaBody() const { return true; }
+  bool VisitVarDecl(VarDecl *V) {
+    Vars.push_back(V);
+    return true;
+  }
+  bool VisitCallExpr(CallExpr *C) {
+    Exprs.push_back(C);
+    return true;
+  }
+  bool VisitCXXConstructExpr(CXXConstructExpr *C) {
+    Exprs.push_back(C);
+    return true;
+  }
+  bool VisitBinaryOperator(BinaryOperator *B) {
+    Exprs.push_back(B);
+    return true;
+  }
+  bool VisitReturnStmt(ReturnStmt *R) {
+    Returns.push_back(R);
+    return true;
+  }
+};
+
+} // namespace
+
+using SummaryCache = std::map<const FunctionDecl *, std::shared_ptr<FunctionFlow>>;
+
+struct FunctionFlow::Impl {
+  const FunctionDecl *FD;
+  const RequestModel &RM;
+  const flow::FlowModel &FM;
+  ASTContext &Ctx;
+  FlowOptions Opts;
+  unsigned Depth;
+  SummaryCache *Cache;
+  std::shared_ptr<SummaryCache> OwnCache;
+  bool Summary;
+  std::optional<HandlerInfo> Handler;
+
+  std::map<const VarDecl *, VarState> Vars;
+  std::map<std::pair<const VarDecl *, const ValueDecl *>, VarState> Fields;
+  std::map<const VarDecl *, bool> GuardVars; // var = guard(...): true when it means "allowed"
+  Collector Col;
+  bool Changed = false;
+
+  struct Guard {
+    const Expr *E;
+    bool Role;
+  };
+  std::vector<Guard> Guards;
+  std::set<unsigned> ParamsToReturn;
+  std::optional<Origin> ReturnOrigin; // helper reads the request itself
+
+  // CFG (built lazily).
+  std::unique_ptr<CFG> Cfg;
+  std::unique_ptr<ParentMap> PM;
+  std::unique_ptr<CFGStmtMap> SM;
+  bool CfgTried = false;
+
+  Impl(const FunctionDecl *FD, const RequestModel &RM, ASTContext &Ctx, const FlowOptions &O,
+       unsigned Depth, SummaryCache *C, bool Summary)
+      : FD(FD), RM(RM), FM(RM.flowModel()), Ctx(Ctx), Opts(O), Depth(Depth), Cache(C),
+        Summary(Summary) {
+    if (!Cache) {
+      OwnCache = std::make_shared<SummaryCache>();
+      Cache = OwnCache.get();
+    }
+    Handler = RM.handlerOf(FD);
+  }
+
+  // ---- helpers summaries --------------------------------------------------
+  FunctionFlow *summaryOf(const FunctionDecl *Callee) {
+    if (!Callee || Depth >= Opts.MaxHelperDepth)
+      return nullptr;
+    const FunctionDecl *Def = nullptr;
+    if (!Callee->hasBody(Def) || !Def)
+      return nullptr;
+    if (!isUserCode(Def, Ctx) || Def == FD)
+      return nullptr;
+    if (Def->isDependentContext())
+      return nullptr;
+    auto It = Cache->find(Def);
+    if (It != Cache->end())
+      return It->second.get(); // null while being computed (recursion)
+    (*Cache)[Def] = nullptr;
+    auto F = std::make_shared<FunctionFlow>(Def, RM, Ctx, Opts, Depth + 1, Cache, true);
+    (*Cache)[Def] = F;
+    return F.get();
+  }
+
+  bool isHandlerFunction(const FunctionDecl *F) const { return RM.handlerOf(F).has_value(); }
+
+  // ---- origins -------------------------------------------------------------
+  void classify(Origin &O) const {
+    O.Identity = false;
+    if (O.Key.empty())
+      return;
+    if (O.Kind == flow::SourceKind::Header) {
+      if (FM.isIdentityHeader(O.Key)) {
+        auto N = flow::normaliseKey(O.Key);
+        O.Identity = std::find(Opts.TrustedIdentityHeaders.begin(),
+                               Opts.TrustedIdentityHeaders.end(),
+                               N) == Opts.TrustedIdentityHeaders.end();
+      }
+      return;
+    }
+    if (O.Kind == flow::SourceKind::RouteParameter)
+      return;
+    std::string Last = O.Key;
+    auto Dot = Last.rfind('.');
+    if (FM.isIdentityField(Last) ||
+        (Dot != std::string::npos && FM.isIdentityField(Last.substr(Dot + 1))))
+      O.Identity = true;
+  }
+
+  std::optional<Origin> refine(std::optional<Origin> O, const Expr *KeyArg) const {
+    if (!O || !KeyArg)
+      return O;
+    std::string K = literalKey(KeyArg);
+    if (K.empty())
+      return O;
+    if (!K.empty() && K[0] == ':')
+      K.erase(0, 1);
+    if (O->Kind == flow::SourceKind::RouteParameter && !O->Key.empty())
+      return O;
+    O->Key = O->Key.empty() ? K : O->Key + "." + K;
+    classify(*O);
+    return O;
+  }
+
+  const flow::PrincipalSpec *principalCall(const FunctionDecl *F) const {
+    if (!F)
+      return nullptr;
+    if (hasAnnotation(F, "principal"))
+      return &AnnotatedPrincipal;
+    if (const auto *P = FM.principalFunction(qualifiedName(F), F->getName()))
+      return P;
+    if (const auto *M = dyn_cast<CXXMethodDecl>(F))
+      if (const auto *P = FM.principalMember(qualifiedName(M->getParent()), M->getName()))
+        return P;
+    return nullptr;
+  }
+  static inline const flow::PrincipalSpec AnnotatedPrincipal{};
+
+  bool isGuardCallee(const FunctionDecl *F, bool &Role) {
+    Role = false;
+    if (!F)
+      return false;
+    if (hasAnnotation(F, "authorizes"))
+      return true;
+    if (const auto *G = FM.guardFunction(qualifiedName(F), F->getName())) {
+      Role = G->Role;
+      return true;
+    }
+    if (FunctionFlow *S = summaryOf(F))
+      if (S->isGuardFunction())
+        return true;
+    return false;
+  }
+
+  /// True when E itself reads the principal (not through variables).
+  bool principalDirect(const Expr *E) const {
+    if (!Opts.TrustedIdentityHeaders.empty())
+      if (auto S = RM.sourceOf(E))
+        if (S->Kind == flow::SourceKind::Header && !S->Key.empty() &&
+            std::find(Opts.TrustedIdentityHeaders.begin(), Opts.TrustedIdentityHeaders.end(),
+                      flow::normaliseKey(S->Key)) != Opts.TrustedIdentityHeaders.end())
+          return true;
+    if (const auto *C = dyn_cast<CallExpr>(E))
+      if (principalCall(C->getDirectCallee()))
+        return true;
+    if (const auto *ME = dyn_cast<MemberExpr>(E)) {
+      QualType T = ME->getBase()->getType();
+      if (ME->isArrow())
+        if (const auto *PT = T->getAs<PointerType>())
+          T = PT->getPointeeType();
+      if (const auto *RD = T->getAsRecordDecl())
+        if (FM.principalMember(qualifiedName(RD), ME->getMemberDecl()->getName()))
+          return true;
+    }
+    return false;
+  }
+
+  const VarDecl *varOf(const Expr *E) const {
+    E = strip(E);
+    if (const auto *DR = dyn_cast<DeclRefExpr>(E))
+      return dyn_cast<VarDecl>(DR->getDecl());
+    return nullptr;
+  }
+
+  std::optional<Origin> client(const Expr *E, int D = 0) {
+    if (!E || D > 20)
+      return std::nullopt;
+    E = strip(E);
+    if (principalDirect(E))
+      return std::nullopt;
+    if (auto S = RM.sourceOf(E)) {
+      Origin O;
+      O.Source = E;
+      O.Kind = S->Kind;
+      O.Key = S->Key;
+      classify(O);
+      return O;
+    }
+    if (const auto *DR = dyn_cast<DeclRefExpr>(E)) {
+      const auto *V = dyn_cast<VarDecl>(DR->getDecl());
+      if (!V)
+        return std::nullopt;
+      auto It = Vars.find(V);
+      if (It != Vars.end() && It->second.Client)
+        return It->second.Client;
+      for (auto &F : Fields)
+        if (F.first.first == V && F.second.Client)
+          return F.second.Client;
+      if (Handler && V == Handler->RequestParam) {
+        Origin O;
+        O.Source = E;
+        O.Kind = flow::SourceKind::Other;
+        return O;
+      }
+      return std::nullopt;
+    }
+    if (const auto *ME = dyn_cast<MemberExpr>(E)) {
+      if (const VarDecl *V = varOf(ME->getBase())) {
+        auto It = Fields.find({V, ME->getMemberDecl()});
+        if (It != Fields.end() && It->second.Client)
+          return It->second.Client;
+        auto VI = Vars.find(V);
+        if (VI != Vars.end() && VI->second.Client)
+          return VI->second.Client;
+        if (Handler && V == Handler->RequestParam)
+          return std::nullopt; // a request member not listed as a source
+        return std::nullopt;
+      }
+      return client(ME->getBase(), D + 1);
+    }
+    if (const auto *MC = dyn_cast<CXXMemberCallExpr>(E)) {
+      const CXXMethodDecl *M = MC->getMethodDecl();
+      bool Role;
+      if (M && isGuardCallee(M, Role))
+        return std::nullopt;
+      if (auto O = client(MC->getImplicitObjectArgument(), D + 1))
+        return refine(O, MC->getNumArgs() ? MC->getArg(0) : nullptr);
+      return fromArgs(MC, M, D);
+    }
+    if (const auto *OC = dyn_cast<CXXOperatorCallExpr>(E)) {
+      if (OC->getOperator() == OO_Subscript && OC->getNumArgs() == 2)
+        return refine(client(OC->getArg(0), D + 1), OC->getArg(1));
+      if (OC->getOperator() == OO_Call) {
+        // A lambda or functor defined here: use its summary.
+        if (const auto *F = OC->getDirectCallee())
+          if (auto *S = summaryOf(F)) {
+            for (unsigned I = 1; I < OC->getNumArgs(); ++I)
+              if (S->paramReachesReturn(I - 1))
+                if (auto O = client(OC->getArg(I), D + 1))
+                  return O;
+            return std::nullopt;
+          }
+      }
+      for (const Expr *A : OC->arguments())
+        if (auto O = client(A, D + 1))
+          return O;
+      return std::nullopt;
+    }
+    if (const auto *C = dyn_cast<CallExpr>(E))
+      return fromArgs(C, C->getDirectCallee(), D);
+    if (const auto *CE = dyn_cast<CXXConstructExpr>(E)) {
+      for (const Expr *A : CE->arguments())
+        if (auto O = client(A, D + 1))
+          return O;
+      return std::nullopt;
+    }
+    if (const auto *IL = dyn_cast<InitListExpr>(E)) {
+      for (const Expr *A : IL->inits())
+        if (auto O = client(A, D + 1))
+          return O;
+      return std::nullopt;
+    }
+    if (const auto *PL = dyn_cast<ParenListExpr>(E)) {
+      for (const Expr *A : const_cast<ParenListExpr *>(PL)->exprs())
+        if (auto O = client(A, D + 1))
+          return O;
+      return std::nullopt;
+    }
+    if (const auto *BO = dyn_cast<BinaryOperator>(E)) {
+      if (BO->isAssignmentOp() || BO->getOpcode() == BO_Comma)
+        return client(BO->getRHS(), D + 1);
+      if (BO->isComparisonOp() || BO->isLogicalOp())
+        return std::nullopt;
+      if (auto O = client(BO->getLHS(), D + 1))
+        return O;
+      return client(BO->getRHS(), D + 1);
+    }
+    if (const auto *UO = dyn_cast<UnaryOperator>(E)) {
+      if (UO->getOpcode() == UO_LNot)
+        return std::nullopt;
+      return client(UO->getSubExpr(), D + 1);
+    }
+    if (const auto *CO = dyn_cast<AbstractConditionalOperator>(E)) {
+      if (auto O = client(CO->getTrueExpr(), D + 1))
+        return O;
+      return client(CO->getFalseExpr(), D + 1);
+    }
+    if (const auto *AS = dyn_cast<ArraySubscriptExpr>(E))
+      return client(AS->getBase(), D + 1);
+    return std::nullopt;
+  }
+
+  /// A call of a free function or a method on an untainted object.
+  std::optional<Origin> fromArgs(const CallExpr *C, const FunctionDecl *F, int D) {
+    bool Role;
+    if (F && (principalCall(F) || isGuardCallee(F, Role)))
+      return std::nullopt;
+    if (F) {
+      if (FunctionFlow *S = summaryOf(F)) {
+        for (unsigned I = 0; I < C->getNumArgs(); ++I)
+          if (S->paramReachesReturn(I))
+            if (auto O = client(C->getArg(I), D + 1))
+              return O;
+        if (S->P->ReturnOrigin)
+          for (const Expr *A : C->arguments())
+            if (client(A, D + 1))
+              return S->P->ReturnOrigin;
+        return std::nullopt;
+      }
+    }
+    for (const Expr *A : C->arguments())
+      if (auto O = client(A, D + 1))
+        return O;
+    return std::nullopt;
+  }
+
+  bool principal(const Expr *E, int D = 0) {
+    if (!E || D > 20)
+      return false;
+    E = strip(E);
+    if (principalDirect(E))
+      return true;
+    if (const auto *DR = dyn_cast<DeclRefExpr>(E)) {
+      const auto *V = dyn_cast<VarDecl>(DR->getDecl());
+      if (!V)
+        return false;
+      if (hasAnnotation(V, "principal"))
+        return true;
+      auto It = Vars.find(V);
+      if (It != Vars.end() && It->second.Principal)
+        return true;
+      for (auto &F : Fields)
+        if (F.first.first == V && F.second.Principal)
+          return true;
+      return false;
+    }
+    if (const auto *ME = dyn_cast<MemberExpr>(E)) {
+      if (const VarDecl *V = varOf(ME->getBase())) {
+        auto It = Fields.find({V, ME->getMemberDecl()});
+        if (It != Fields.end() && It->second.Principal)
+          return true;
+      }
+      return principal(ME->getBase(), D + 1);
+    }
+    if (const auto *MC = dyn_cast<CXXMemberCallExpr>(E)) {
+      if (principal(MC->getImplicitObjectArgument(), D + 1))
+        return true;
+      if (const auto *M = MC->getMethodDecl())
+        if (FunctionFlow *S = summaryOf(M))
+          return S->returnsPrincipal();
+      for (const Expr *A : MC->arguments())
+        if (principal(A, D + 1))
+          return true;
+      return false;
+    }
+    if (const auto *C = dyn_cast<CallExpr>(E)) {
+      if (const auto *F = C->getDirectCallee())
+        if (FunctionFlow *S = summaryOf(F))
+          if (S->returnsPrincipal())
+            return true;
+      for (const Expr *A : C->arguments())
+        if (principal(A, D + 1))
+          return true;
+      return false;
+    }
+    if (const auto *CE = dyn_cast<CXXConstructExpr>(E)) {
+      for (const Expr *A : CE->arguments())
+        if (principal(A, D + 1))
+          return true;
+      return false;
+    }
+    if (const auto *IL = dyn_cast<InitListExpr>(E)) {
+      for (const Expr *A : IL->inits())
+        if (principal(A, D + 1))
+          return true;
+      return false;
+    }
+    if (const auto *BO = dyn_cast<BinaryOperator>(E)) {
+      if (BO->isComparisonOp() || BO->isLogicalOp())
+        return false;
+      if (BO->isAssignmentOp() || BO->getOpcode() == BO_Comma)
+        return principal(BO->getRHS(), D + 1);
+      return principal(BO->getLHS(), D + 1) || principal(BO->getRHS(), D + 1);
+    }
+    if (const auto *UO = dyn_cast<UnaryOperator>(E))
+      return UO->getOpcode() != UO_LNot && principal(UO->getSubExpr(), D + 1);
+    if (const auto *CO = dyn_cast<AbstractConditionalOperator>(E))
+      return principal(CO->getTrueExpr(), D + 1) || principal(CO->getFalseExpr(), D + 1);
+    if (const auto *AS = dyn_cast<ArraySubscriptExpr>(E))
+      return principal(AS->getBase(), D + 1);
+    return false;
+  }
+
+  // ---- state updates -------------------------------------------------------
+  VarState *target(const Expr *E) {
+    E = strip(E);
+    if (const auto *DR = dyn_cast<DeclRefExpr>(E))
+      if (const auto *V = dyn_cast<VarDecl>(DR->getDecl()))
+        return &Vars[V];
+    if (const auto *ME = dyn_cast<MemberExpr>(E)) {
+      if (const VarDecl *V = varOf(ME->getBase()))
+        return &Fields[{V, ME->getMemberDecl()}];
+      return nullptr;
+    }
+    if (const auto *AS = dyn_cast<ArraySubscriptExpr>(E))
+      return target(AS->getBase());
+    if (const auto *UO = dyn_cast<UnaryOperator>(E))
+      if (UO->getOpcode() == UO_AddrOf || UO->getOpcode() == UO_Deref)
+        return target(UO->getSubExpr());
+    if (const auto *OC = dyn_cast<CXXOperatorCallExpr>(E))
+      if ((OC->getOperator() == OO_Subscript || OC->getOperator() == OO_Star ||
+           OC->getOperator() == OO_Arrow) &&
+          OC->getNumArgs() >= 1)
+        return target(OC->getArg(0));
+    if (const auto *MC = dyn_cast<CXXMemberCallExpr>(E))
+      return target(MC->getImplicitObjectArgument());
+    return nullptr;
+  }
+
+  void merge(VarState *S, const std::optional<Origin> &O, bool Pr, const VarDecl *Hop) {
+    if (!S)
+      return;
+    if (O && !S->Client) {
+      S->Client = O;
+      if (Hop && S->Client->Hops.size() < 6)
+        S->Client->Hops.push_back(Hop);
+      Changed = true;
+    }
+    if (Pr && !S->Principal) {
+      S->Principal = true;
+      Changed = true;
+    }
+  }
+
+  static const Expr *leftmostStreamTarget(const Expr *E) {
+    E = strip(E);
+    while (const auto *OC = dyn_cast<CXXOperatorCallExpr>(E)) {
+      if (OC->getOperator() != OO_LessLess || OC->getNumArgs() != 2)
+        break;
+      E = strip(OC->getArg(0));
+    }
+    return E;
+  }
+
+  void step() {
+    for (const VarDecl *V : Col.Vars) {
+      const Expr *Init = V->getInit();
+      if (!Init)
+        continue;
+      merge(&Vars[V], client(Init), principal(Init), V);
+      // `bool ok = can_edit(user, id);`
+      const Expr *I = strip(Init);
+      bool Neg = false;
+      while (const auto *UO = dyn_cast<UnaryOperator>(I)) {
+        if (UO->getOpcode() != UO_LNot)
+          break;
+        Neg = !Neg;
+        I = strip(UO->getSubExpr());
+      }
+      if (isGuardExpr(I) && !GuardVars.count(V)) {
+        GuardVars[V] = !Neg;
+        Changed = true;
+      }
+    }
+    for (const Expr *E : Col.Exprs) {
+      if (const auto *BO = dyn_cast<BinaryOperator>(E)) {
+        if (BO->isAssignmentOp())
+          merge(target(BO->getLHS()), client(BO->getRHS()), principal(BO->getRHS()),
+                varOf(BO->getLHS()));
+        continue;
+      }
+      if (const auto *OC = dyn_cast<CXXOperatorCallExpr>(E)) {
+        auto Op = OC->getOperator();
+        if ((Op == OO_Equal || Op == OO_PlusEqual) && OC->getNumArgs() == 2) {
+          merge(target(OC->getArg(0)), client(OC->getArg(1)), principal(OC->getArg(1)),
+                varOf(OC->getArg(0)));
+          continue;
+        }
+        if (Op == OO_LessLess && OC->getNumArgs() == 2) {
+          const Expr *T = leftmostStreamTarget(OC);
+          merge(target(T), client(OC->getArg(1)), principal(OC->getArg(1)), varOf(T));
+          continue;
+        }
+      }
+      if (const auto *MC = dyn_cast<CXXMemberCallExpr>(E)) {
+        const CXXMethodDecl *M = MC->getMethodDecl();
+        if (M && !M->isConst() && !M->isStatic())
+          for (const Expr *A : MC->arguments()) {
+            auto O = client(A);
+            bool Pr = principal(A);
+            if (O || Pr) {
+              const Expr *Obj = MC->getImplicitObjectArgument();
+              merge(target(Obj), O, Pr, varOf(Obj));
+            }
+          }
+      }
+      if (const auto *C = dyn_cast<CallExpr>(E))
+        outputArgs(C);
+    }
+  }
+
+  /// from_chars(b, e, out), mg_get_var(..., buf, n), sscanf(s, "%d", &id)...
+  void outputArgs(const CallExpr *C) {
+    const FunctionDecl *F = C->getDirectCallee();
+    if (!F)
+      return;
+    bool Role;
+    if (isGuardCallee(F, Role))
+      return;
+    bool IsPrincipal = principalCall(F) != nullptr;
+    std::optional<Origin> In;
+    if (auto S = RM.sourceOf(C)) {
+      Origin O;
+      O.Source = C;
+      O.Kind = S->Kind;
+      O.Key = S->Key;
+      classify(O);
+      In = O;
+    }
+    unsigned Shift = isa<CXXOperatorCallExpr>(C) && isa<CXXMethodDecl>(F) ? 1 : 0;
+    bool InPr = IsPrincipal;
+    if (!In && !IsPrincipal)
+      for (unsigned I = Shift; I < C->getNumArgs(); ++I) {
+        if (!In)
+          In = client(C->getArg(I));
+        InPr = InPr || principal(C->getArg(I));
+      }
+    if (!In && !InPr)
+      return;
+    for (unsigned I = Shift; I < C->getNumArgs() && I - Shift < F->getNumParams(); ++I) {
+      QualType PT = F->getParamDecl(I - Shift)->getType();
+      bool Out = false;
+      if (PT->isLValueReferenceType() && !PT.getNonReferenceType().isConstQualified())
+        Out = true;
+      if (PT->isPointerType() && !PT->getPointeeType().isConstQualified() &&
+          !PT->getPointeeType()->isVoidType())
+        Out = true;
+      if (!Out)
+        continue;
+      const Expr *A = strip(C->getArg(I));
+      if (isa<DeclRefExpr>(A) || isa<UnaryOperator>(A) || isa<MemberExpr>(A)) {
+        if (Handler && varOf(A) == Handler->RequestParam)
+          continue;
+        if (Handler && varOf(A) == Handler->ResponseParam)
+          continue;
+        merge(target(A), IsPrincipal ? std::nullopt : In, InPr, varOf(A));
+      }
+    }
+  }
+
+  // ---- guards --------------------------------------------------------------
+  bool ownerMember(const Expr *E) const {
+    E = strip(E);
+    const NamedDecl *M = nullptr;
+    if (const auto *ME = dyn_cast<MemberExpr>(E))
+      M = ME->getMemberDecl();
+    else if (const auto *MC = dyn_cast<CXXMemberCallExpr>(E))
+      M = MC->getMethodDecl();
+    if (!M || M->getName().empty())
+      return false;
+    std::string N = M->getName().str();
+    static const std::regex Owner("^(get_?)?(owner|owner_?id|user_?id|author|author_?id|"
+                                  "created_?by|account_?id|tenant_?id|customer_?id|uid|user)$",
+                                  std::regex::icase);
+    return std::regex_search(N, Owner);
+  }
+
+  /// A guard call or an ownership comparison (no polarity).
+  bool isGuardExpr(const Expr *E) {
+    E = strip(E);
+    bool NE;
+    const Expr *L, *R;
+    if (isComparison(E, NE, L, R)) {
+      bool CL = client(L).has_value(), CR = client(R).has_value();
+      bool PL = principal(L), PR = principal(R);
+      if ((CL && PR && !CR) || (CR && PL && !CL))
+        return true;
+      if (Summary && ((ownerMember(L) && (CR || PR)) || (ownerMember(R) && (CL || PL))))
+        return true;
+      return false;
+    }
+    if (const auto *C = dyn_cast<CallExpr>(E)) {
+      bool Role;
+      const FunctionDecl *F = C->getDirectCallee();
+      if (!F || !isGuardCallee(F, Role))
+        return false;
+      if (Role)
+        return true;
+      for (const Expr *A : C->arguments())
+        if (client(A))
+          return true;
+      if (const auto *MC = dyn_cast<CXXMemberCallExpr>(C))
+        if (client(MC->getImplicitObjectArgument()))
+          return true;
+      return false;
+    }
+    if (const VarDecl *V = varOf(E))
+      return GuardVars.count(V) != 0;
+    return false;
+  }
+
+  bool isRoleGuard(const Expr *E) {
+    E = strip(E);
+    if (const auto *C = dyn_cast<CallExpr>(E)) {
+      bool Role;
+      return isGuardCallee(C->getDirectCallee(), Role) && Role;
+    }
+    return false;
+  }
+
+  void collectGuards() {
+    for (const Expr *E : Col.Exprs) {
+      if (isa<CXXConstructExpr>(E))
+        continue;
+      if (const auto *BO = dyn_cast<BinaryOperator>(E))
+        if (!BO->isEqualityOp())
+          continue;
+      if (isGuardExpr(E))
+        Guards.push_back({E, isRoleGuard(E)});
+    }
+    // Conditions that test a guard variable: `if (!ok) return;`
+    for (auto &G : GuardVars) {
+      (void)G;
+    }
+  }
+
+  // ---- sinks ---------------------------------------------------------------
+  bool keyish(const Origin &O) const {
+    if (O.Param >= 0 || O.Identity)
+      return true;
+    if (O.Kind == flow::SourceKind::RouteParameter || O.Kind == flow::SourceKind::Path)
+      return true;
+    return !O.Key.empty() && flow::isIdLikeName(O.Key.substr(O.Key.rfind('.') + 1));
+  }
+
+  std::string calleeText(const Expr *Call) const {
+    if (const auto *MC = dyn_cast<CXXMemberCallExpr>(Call)) {
+      std::string T = sourceText(MC->getCallee(), Ctx);
+      if (!T.empty() && T.size() < 60)
+        return T;
+      if (const auto *M = MC->getMethodDecl())
+        return M->getNameAsString();
+    }
+    if (const auto *C = dyn_cast<CallExpr>(Call)) {
+      std::string T = sourceText(C->getCallee(), Ctx);
+      if (!T.empty() && T.size() < 60)
+        return T;
+      if (const auto *F = C->getDirectCallee())
+        return qualifiedName(F);
+    }
+    if (const auto *CE = dyn_cast<CXXConstructExpr>(Call))
+      return qualifiedName(CE->getConstructor()->getParent());
+    return "call";
+  }
+
+  /// SQL text of the statement a bind call uses: the statement variable's
+  /// initializer or the prepare call that writes it.
+  std::optional<flow::SqlStatementInfo> statementSql(const VarDecl *Stmt) {
+    if (!Stmt)
+      return std::nullopt;
+    auto FromCall = [&](const Expr *E) -> std::optional<flow::SqlStatementInfo> {
+      E = strip(E);
+      const flow::SinkSpec *S = nullptr;
+      const Expr *SqlE = nullptr;
+      if (const auto *CE = dyn_cast<CXXConstructExpr>(E)) {
+        S = FM.sinkForConstructor(qualifiedName(CE->getConstructor()->getParent()));
+        if (S && S->SqlArg >= 0 && static_cast<unsigned>(S->SqlArg) < CE->getNumArgs())
+          SqlE = CE->getArg(S->SqlArg);
+      } else if (const auto *C = dyn_cast<CallExpr>(E)) {
+        if (const auto *F = C->getDirectCallee())
+          S = FM.sinkForFunction(qualifiedName(F));
+        if (S && S->SqlArg >= 0 && static_cast<unsigned>(S->SqlArg) < C->getNumArgs())
+          SqlE = C->getArg(S->SqlArg);
+      }
+      if (!SqlE)
+        return std::nullopt;
+      return sqlOf(SqlE);
+    };
+    if (const Expr *Init = Stmt->getInit()) {
+      // unique_ptr<PreparedStatement> ps(con->prepareStatement("..."))
+      const Expr *I = strip(Init);
+      if (auto R = FromCall(I))
+        return R;
+      if (const auto *CE = dyn_cast<CXXConstructExpr>(I))
+        for (const Expr *A : CE->arguments())
+          if (auto R = FromCall(A))
+            return R;
+    }
+    for (const Expr *E : Col.Exprs) {
+      const auto *C = dyn_cast<CallExpr>(E);
+      if (!C)
+        continue;
+      bool Uses = false;
+      for (const Expr *A : C->arguments())
+        if (varOf(A) == Stmt || (isa<UnaryOperator>(strip(A)) &&
+                                 varOf(cast<UnaryOperator>(strip(A))->getSubExpr()) == Stmt))
+          Uses = true;
+      if (!Uses)
+        continue;
+      if (auto R = FromCall(C))
+        return R;
+    }
+    return std::nullopt;
+  }
+
+  struct RecoveredSql {
+    flow::SqlStatementInfo Info;
+    RecoveredString Text;
+  };
+  std::optional<RecoveredSql> LastSql;
+
+  std::optional<flow::SqlStatementInfo> sqlOf(const Expr *SqlE) {
+    RecoveryOptions RO;
+    RO.Placeholder = flow::SqlHole;
+    const Expr *E = strip(SqlE);
+    // sql.c_str(), sql.data()
+    if (const auto *MC = dyn_cast<CXXMemberCallExpr>(E))
+      if (const auto *M = MC->getMethodDecl())
+        if (M->getName() == "c_str" || M->getName() == "data")
+          E = strip(MC->getImplicitObjectArgument());
+    // A local std::string built before the call: follow its initializer.
+    if (const VarDecl *V = varOf(E))
+      if (V->hasLocalStorage() && V->getInit())
+        E = V->getInit();
+    auto RS = recoverString(E, Ctx, RO);
+    if (RS.empty())
+      return std::nullopt;
+    auto Info = flow::analyseSql(RS.Text, FM.OwnerColumns);
+    if (Info.Verb.empty())
+      return std::nullopt;
+    LastSql = RecoveredSql{Info, RS};
+    return Info;
+  }
+
+  void addSink(SinkUse S) {
+    if (!keyish(S.From) && !S.IdentityColumn && S.Kind != "sql-key")
+      return;
+    if (S.Kind == "sql-key")
+      S.Kind = "sql";
+    Sinks.push_back(std::move(S));
+  }
+
+  std::vector<SinkUse> Sinks;
+  std::vector<const Expr *> BindCalls; // calls with a statement-arg
+
+  const VarDecl *statementVar(const Expr *Call, const flow::SinkSpec &S) {
+    if (S.StatementArg == -2)
+      if (const auto *MC = dyn_cast<CXXMemberCallExpr>(Call))
+        return varOf(MC->getImplicitObjectArgument());
+    if (S.StatementArg >= 0)
+      if (const auto *C = dyn_cast<CallExpr>(Call))
+        if (static_cast<unsigned>(S.StatementArg) < C->getNumArgs())
+          return varOf(C->getArg(S.StatementArg));
+    return nullptr;
+  }
+
+  void modelSink(const Expr *Call, const flow::SinkSpec &S, llvm::ArrayRef<const Expr *> Args) {
+    struct Cand {
+      int Index;
+      Origin O;
+    };
+    std::vector<Cand> Cands;
+    for (unsigned I = 0; I < Args.size(); ++I)
+      if (S.isValueArg(static_cast<int>(I)))
+        if (auto O = client(Args[I]))
+          Cands.push_back({static_cast<int>(I), *O});
+    std::optional<Origin> Spliced;
+    if (S.SqlArg >= 0 && static_cast<unsigned>(S.SqlArg) < Args.size())
+      Spliced = client(Args[S.SqlArg]);
+    if (Cands.empty() && !Spliced)
+      return;
+
+    SinkUse U;
+    U.Call = Call;
+    U.Kind = S.Kind;
+    U.Acc = S.Acc;
+    U.Callee = calleeText(Call);
+    U.What = flow::describe(S.Acc);
+
+    std::optional<flow::SqlStatementInfo> Sql;
+    std::optional<RecoveredSql> Rec;
+    const VarDecl *StmtVar = statementVar(Call, S);
+    if (S.Kind == "sql") {
+      LastSql.reset();
+      if (S.SqlArg >= 0 && static_cast<unsigned>(S.SqlArg) < Args.size())
+        Sql = sqlOf(Args[S.SqlArg]);
+      else if (StmtVar)
+        Sql = statementSql(StmtVar);
+      Rec = LastSql;
+    }
+    if (Sql) {
+      U.What = Sql->summary();
+      U.Acc = Sql->Write ? flow::Access::Write : flow::Access::Read;
+    }
+
+    // Positions of bound candidates.
+    auto PositionOf = [&](int Index) -> std::pair<int, std::string> {
+      if (S.ValuesFrom >= 0 && Index >= S.ValuesFrom)
+        return {Index - S.ValuesFrom + 1, ""};
+      if (S.StatementArg != -1 && Index >= 1) {
+        const Expr *IdxE = Args[Index - 1];
+        if (auto N = intLiteral(IdxE))
+          return {static_cast<int>(*N), ""};
+        std::string K = literalKey(IdxE);
+        if (!K.empty())
+          return {0, K[0] == ':' || K[0] == '@' ? K : ":" + K};
+      }
+      return {0, ""};
+    };
+    auto Matching = [&](int Pos, const std::string &Name) {
+      std::vector<const flow::SqlPlaceholder *> R;
+      for (const auto &P : Sql->Placeholders)
+        if (P.Hole < 0 && ((Pos > 0 && P.Position == Pos) || (!Name.empty() && P.Name == Name)))
+          R.push_back(&P);
+      return R;
+    };
+
+    // Ownership predicate bound to the principal?
+    if (Sql && Sql->hasOwnerPredicate()) {
+      for (const auto &P : Sql->Placeholders) {
+        if (!P.OwnerColumn)
+          continue;
+        if (P.Hole >= 0 && Rec) {
+          int H = 0;
+          for (const auto &Piece : Rec->Text.Pieces)
+            if (!Piece.Literal) {
+              if (H == P.Hole && Piece.Origin && principal(Piece.Origin))
+                U.OwnerScoped = true;
+              ++H;
+            }
+          continue;
+        }
+        // Same call (exec_params(sql, id, uid)).
+        for (unsigned I = 0; I < Args.size(); ++I) {
+          if (!S.isValueArg(static_cast<int>(I)) || !principal(Args[I]))
+            continue;
+          auto [Pos, Name] = PositionOf(static_cast<int>(I));
+          if ((Pos == 0 && Name.empty()) || (Pos == P.Position && Pos > 0) ||
+              (!Name.empty() && Name == P.Name))
+            U.OwnerScoped = true;
+        }
+        // Other bind calls on the same statement.
+        if (StmtVar)
+          for (const Expr *B : BindCalls) {
+            const auto *BC = dyn_cast<CallExpr>(B);
+            const FunctionDecl *BF = BC ? BC->getDirectCallee() : nullptr;
+            const flow::SinkSpec *BS = BF ? FM.sinkForFunction(qualifiedName(BF)) : nullptr;
+            if (!BS || statementVar(B, *BS) != StmtVar)
+              continue;
+            llvm::ArrayRef<const Expr *> BArgs(BC->getArgs(), BC->getNumArgs());
+            for (unsigned I = 0; I < BArgs.size(); ++I) {
+              if (!BS->isValueArg(static_cast<int>(I)) || !principal(BArgs[I]))
+                continue;
+              int Pos = 0;
+              std::string Name;
+              if (I >= 1) {
+                if (auto N = intLiteral(BArgs[I - 1]))
+                  Pos = static_cast<int>(*N);
+                else {
+                  Name = literalKey(BArgs[I - 1]);
+                  if (!Name.empty() && Name[0] != ':' && Name[0] != '@')
+                    Name = ":" + Name;
+                }
+              }
+              if ((Pos == 0 && Name.empty()) || Pos == P.Position || (!Name.empty() && Name == P.Name))
+                U.OwnerScoped = true;
+            }
+          }
+      }
+    }
+
+    if (Spliced) {
+      SinkUse V = U;
+      V.Value = Args[S.SqlArg];
+      V.From = *Spliced;
+      bool Report = !Sql;
+      if (Sql && Rec) {
+        int H = 0;
+        for (const auto &Piece : Rec->Text.Pieces) {
+          if (Piece.Literal)
+            continue;
+          auto O = Piece.Origin ? client(Piece.Origin) : std::nullopt;
+          for (const auto &P : Sql->Placeholders)
+            if (P.Hole == H && O && (P.KeyColumn || P.OwnerColumn)) {
+              if (Sql->Verb == "INSERT" && !(P.OwnerColumn && O->Identity))
+                continue;
+              Report = true;
+              V.From = *O;
+              V.Value = Piece.Origin;
+              V.IdentityColumn = P.OwnerColumn;
+              V.Kind = "sql-key";
+            }
+          ++H;
+        }
+      }
+      if (Report)
+        addSink(V);
+    }
+    for (const Cand &C : Cands) {
+      SinkUse V = U;
+      V.Value = Args[C.Index];
+      V.From = C.O;
+      if (Sql) {
+        auto [Pos, Name] = PositionOf(C.Index);
+        bool Any = false;
+        if (Pos == 0 && Name.empty()) {
+          for (const auto &P : Sql->Placeholders)
+            if (P.KeyColumn || P.OwnerColumn) {
+              Any = true;
+              V.IdentityColumn = V.IdentityColumn || P.OwnerColumn;
+            }
+          // Arrays of parameters (libpq): every placeholder may be it.
+        } else {
+          for (const auto *P : Matching(Pos, Name))
+            if (P->KeyColumn || P->OwnerColumn) {
+              if (Sql->Verb == "INSERT" && !(P->OwnerColumn && C.O.Identity))
+                continue;
+              Any = true;
+              V.IdentityColumn = P->OwnerColumn;
+            }
+        }
+        if (!Any)
+          continue;
+        V.Kind = "sql-key";
+      } else if (!S.isValueArg(C.Index)) {
+        continue;
+      } else {
+        // Unknown statement: another value bound from the principal scopes it.
+        for (unsigned I = 0; I < Args.size(); ++I)
+          if (static_cast<int>(I) != C.Index && S.isValueArg(static_cast<int>(I)) &&
+              principal(Args[I]) && !client(Args[I]))
+            V.OwnerScoped = true;
+      }
+      addSink(V);
+      break; // one finding per call
+    }
+  }
+
+  void collectSinks() {
+    for (const Expr *E : Col.Exprs)
+      if (const auto *C = dyn_cast<CallExpr>(E))
+        if (const auto *F = C->getDirectCallee())
+          if (const auto *S = FM.sinkForFunction(qualifiedName(F)))
+            if (S->StatementArg != -1)
+              BindCalls.push_back(C);
+
+    for (const Expr *E : Col.Exprs) {
+      if (const auto *CE = dyn_cast<CXXConstructExpr>(E)) {
+        if (const auto *S =
+                FM.sinkForConstructor(qualifiedName(CE->getConstructor()->getParent())))
+          modelSink(CE, *S, llvm::ArrayRef<const Expr *>(CE->getArgs(), CE->getNumArgs()));
+        continue;
+      }
+      const auto *C = dyn_cast<CallExpr>(E);
+      if (!C)
+        continue;
+      const FunctionDecl *F = C->getDirectCallee();
+      if (!F)
+        continue;
+      llvm::ArrayRef<const Expr *> Args(C->getArgs(), C->getNumArgs());
+      if (isa<CXXOperatorCallExpr>(C) && isa<CXXMethodDecl>(F) && !Args.empty())
+        Args = Args.drop_front();
+      if (const auto *S = FM.sinkForFunction(qualifiedName(F))) {
+        modelSink(C, *S, Args);
+        continue;
+      }
+      bool Role;
+      if (principalCall(F) || isGuardCallee(F, Role))
+        continue;
+      // Repository / DAO.
+      if (const auto *MC = dyn_cast<CXXMemberCallExpr>(C)) {
+        const CXXMethodDecl *M = MC->getMethodDecl();
+        if (M && M->getIdentifier())
+          if (auto Acc = FM.repositoryCall(qualifiedName(M->getParent()), M->getName())) {
+            std::optional<Origin> O;
+            const Expr *Val = nullptr;
+            bool Scoped = false;
+            for (const Expr *A : Args) {
+              if (!O)
+                if ((O = client(A)))
+                  Val = A;
+              if (principal(A) && !client(A))
+                Scoped = true;
+            }
+            if (O) {
+              SinkUse U;
+              U.Call = C;
+              U.Value = Val;
+              U.From = *O;
+              U.Kind = "repository";
+              U.Acc = *Acc;
+              U.What = flow::describe(*Acc);
+              U.Callee = calleeText(C);
+              U.OwnerScoped = Scoped;
+              addSink(U);
+            }
+            continue;
+          }
+      }
+      // Helpers defined in this TU (not handlers themselves).
+      if (!isHandlerFunction(F))
+        if (FunctionFlow *Sum = summaryOf(F)) {
+          unsigned Shift = isa<CXXOperatorCallExpr>(C) && isa<CXXMethodDecl>(F) ? 1 : 0;
+          for (unsigned I = 0; I + Shift < C->getNumArgs(); ++I) {
+            const SinkUse *Inner = Sum->paramSink(I);
+            if (!Inner)
+              continue;
+            auto O = client(C->getArg(I + Shift));
+            if (!O)
+              continue;
+            SinkUse U = *Inner;
+            U.Call = C;
+            U.Value = C->getArg(I + Shift);
+            U.From = *O;
+            U.Inner = Inner->Inner ? Inner->Inner : Inner->Call;
+            U.Callee = calleeText(C);
+            U.Kind = Inner->Kind;
+            bool Scoped = false;
+            for (unsigned J = Shift; J < C->getNumArgs(); ++J)
+              if (J != I + Shift && principal(C->getArg(J)) && !client(C->getArg(J)))
+                Scoped = true;
+            U.OwnerScoped = U.OwnerScoped || Scoped;
+            if (keyish(U.From) || U.IdentityColumn || Inner->From.Param >= 0)
+              Sinks.push_back(U);
+            break;
+          }
+        }
+    }
+  }
+
+  // ---- CFG -----------------------------------------------------------------
+  bool buildCfg() {
+    if (CfgTried)
+      return Cfg != nullptr;
+    CfgTried = true;
+    Stmt *Body = FD->getBody();
+    if (!Body)
+      return false;
+    CFG::BuildOptions BO;
+    BO.setAllAlwaysAdd();
+    BO.AddImplicitDtors = false;
+    BO.AddTemporaryDtors = false;
+    BO.AddCXXDefaultInitExprInCtors = false;
+    Cfg = CFG::buildCFG(FD, Body, &Ctx, BO);
+    if (!Cfg)
+      return false;
+    PM = std::make_unique<ParentMap>(Body);
+    SM.reset(CFGStmtMap::Build(Cfg.get(), PM.get()));
+    return SM != nullptr;
+  }
+
+  /// Index of the element of \p B that is \p S or contains it, or -1.
+  int elementIndex(const CFGBlock *B, const Stmt *S) const {
+    for (const Stmt *X = S; X; X = PM->getParent(X)) {
+      int I = 0;
+      for (const CFGElement &El : *B) {
+        if (auto CS = El.getAs<CFGStmt>())
+          if (CS->getStmt() == X)
+            return I;
+        ++I;
+      }
+    }
+    return -1;
+  }
+
+  bool isWithin(const Stmt *S, const Stmt *Ancestor) const {
+    for (const Stmt *X = S; X; X = PM->getParent(X))
+      if (X == Ancestor)
+        return true;
+    return false;
+  }
+
+  struct GuardSite {
+    const CFGBlock *Block = nullptr;
+    int Element = -1;
+    bool Condition = false;
+    int PassSucc = -1; // for conditions: 0 (true) or 1 (false)
+  };
+
+  std::vector<GuardSite> guardSites() {
+    std::vector<GuardSite> Sites;
+    auto Polarity = [&](const Stmt *From, const Stmt *Top) {
+      // Counts negations between From and Top; `!=` flips too.
+      bool Flip = false;
+      for (const Stmt *X = From; X && X != PM->getParent(Top); X = PM->getParent(X)) {
+        if (const auto *UO = dyn_cast<UnaryOperator>(X))
+          if (UO->getOpcode() == UO_LNot)
+            Flip = !Flip;
+        if (const auto *OC = dyn_cast<CXXOperatorCallExpr>(X))
+          if (OC->getOperator() == OO_Exclaim)
+            Flip = !Flip;
+        if (X == Top)
+          break;
+      }
+      return Flip;
+    };
+    auto AddCondition = [&](const Expr *GE, bool BaseFlip) {
+      const CFGBlock *B = SM->getBlock(GE);
+      if (!B)
+        return false;
+      const Stmt *TC = B->getTerminatorCondition();
+      if (!TC || !isWithin(GE, TC))
+        return false;
+      GuardSite S;
+      S.Block = B;
+      S.Condition = true;
+      bool Flip = Polarity(GE, TC) != BaseFlip;
+      S.PassSucc = Flip ? 1 : 0;
+      S.Element = elementIndex(B, GE);
+      Sites.push_back(S);
+      return true;
+    };
+    for (const Guard &G : Guards) {
+      bool NE = false;
+      const Expr *L, *R;
+      bool BaseFlip = isComparison(strip(G.E), NE, L, R) && NE;
+      if (AddCondition(G.E, BaseFlip))
+        continue;
+      // Not a condition: a statement guard when its value is discarded
+      // (a call that throws on failure), otherwise it is stored and tested.
+      const Stmt *Parent = PM->getParent(G.E);
+      while (Parent && (isa<ExprWithCleanups>(Parent) || isa<ImplicitCastExpr>(Parent)))
+        Parent = PM->getParent(Parent);
+      bool Discarded = !Parent || isa<CompoundStmt>(Parent);
+      if (Discarded) {
+        const CFGBlock *B = SM->getBlock(G.E);
+        if (!B)
+          continue;
+        GuardSite S;
+        S.Block = B;
+        S.Element = elementIndex(B, G.E);
+        Sites.push_back(S);
+      }
+    }
+    // Conditions testing guard variables.
+    for (const Expr *E : Col.Exprs)
+      (void)E;
+    for (const CFGBlock *B : *Cfg) {
+      const Stmt *TC = B->getTerminatorCondition();
+      if (!TC)
+        continue;
+      struct Finder : RecursiveASTVisitor<Finder> {
+        std::vector<const DeclRefExpr *> Refs;
+        bool VisitDeclRefExpr(DeclRefExpr *D) {
+          Refs.push_back(D);
+          return true;
+        }
+      } Fi;
+      Fi.TraverseStmt(const_cast<Stmt *>(TC));
+      for (const DeclRefExpr *D : Fi.Refs) {
+        const auto *V = dyn_cast<VarDecl>(D->getDecl());
+        auto It = V ? GuardVars.find(V) : GuardVars.end();
+        if (It == GuardVars.end())
+          continue;
+        GuardSite S;
+        S.Block = B;
+        S.Condition = true;
+        bool Flip = Polarity(D, TC) != !It->second;
+        S.PassSucc = Flip ? 1 : 0;
+        Sites.push_back(S);
+      }
+    }
+    return Sites;
+  }
+
+  bool authorized(const SinkUse &U) {
+    if (U.OwnerScoped)
+      return true;
+    if (!buildCfg())
+      return false;
+    const CFGBlock *SB = SM->getBlock(U.Call);
+    if (!SB)
+      return false;
+    int SIdx = elementIndex(SB, U.Call);
+    auto Sites = guardSites();
+    if (Sites.empty())
+      return false;
+
+    // (1) Every path from the entry crosses a guard.
+    std::set<std::pair<const CFGBlock *, const CFGBlock *>> Cut;
+    std::set<const CFGBlock *> Stops; // statement guards: nothing flows past them
+    for (const auto &S : Sites) {
+      if (S.Block == SB && !S.Condition && S.Element >= 0 && SIdx >= 0 && S.Element < SIdx)
+        return true;
+      if (S.Condition) {
+        unsigned I = 0;
+        for (const auto &Succ : S.Block->succs()) {
+          if (static_cast<int>(I) == S.PassSucc && Succ.getReachableBlock())
+            Cut.insert({S.Block, Succ.getReachableBlock()});
+          ++I;
+        }
+      } else if (S.Block != SB) {
+        Stops.insert(S.Block);
+      }
+    }
+    {
+      std::set<const CFGBlock *> Seen;
+      std::deque<const CFGBlock *> Work{&Cfg->getEntry()};
+      bool Reached = false;
+      while (!Work.empty()) {
+        const CFGBlock *B = Work.front();
+        Work.pop_front();
+        if (!Seen.insert(B).second)
+          continue;
+        if (B == SB) {
+          Reached = true;
+          break;
+        }
+        if (Stops.count(B))
+          continue;
+        for (const auto &Succ : B->succs())
+          if (const CFGBlock *N = Succ.getReachableBlock())
+            if (!Cut.count({B, N}))
+              Work.push_back(N);
+      }
+      if (!Reached)
+        return true;
+    }
+
+    // (2) Reads: a guard after the load (load-then-check).
+    if (U.Acc != flow::Access::Write) {
+      for (const auto &S : Sites)
+        if (S.Block == SB && S.Element > SIdx)
+          return true;
+      std::set<const CFGBlock *> Seen;
+      std::deque<const CFGBlock *> Work;
+      for (const auto &Succ : SB->succs())
+        if (const CFGBlock *N = Succ.getReachableBlock())
+          Work.push_back(N);
+      while (!Work.empty()) {
+        const CFGBlock *B = Work.front();
+        Work.pop_front();
+        if (!Seen.insert(B).second)
+          continue;
+        for (const auto &S : Sites)
+          if (S.Block == B)
+            return true;
+        for (const auto &Succ : B->succs())
+          if (const CFGBlock *N = Succ.getReachableBlock())
+            Work.push_back(N);
+      }
+    }
+    return false;
+  }
+
+  void run() {
+    Stmt *Body = FD->getBody();
+    if (!Body)
+      return;
+    Col.TraverseStmt(Body);
+    if (Summary) {
+      unsigned I = 0;
+      for (const ParmVarDecl *P : FD->parameters()) {
+        Origin O;
+        O.Param = static_cast<int>(I++);
+        O.Key = P->getName().str();
+        O.Kind = flow::SourceKind::Other;
+        O.Source = nullptr;
+        if (Handler && P == Handler->RequestParam)
+          continue; // a helper that reads the request: real sources inside
+        if (hasAnnotation(P, "principal")) {
+          Vars[P].Principal = true;
+          continue;
+        }
+        Vars[P].Client = O;
+      }
+    }
+    for (int Iter = 0; Iter < 6; ++Iter) {
+      Changed = false;
+      step();
+      if (!Changed)
+        break;
+    }
+    collectGuards();
+    collectSinks();
+    if (Summary) {
+      for (const ReturnStmt *R : Col.Returns) {
+        if (!R->getRetValue())
+          continue;
+        struct Finder : RecursiveASTVisitor<Finder> {
+          std::vector<const Expr *> Refs;
+          bool VisitDeclRefExpr(DeclRefExpr *D) {
+            Refs.push_back(D);
+            return true;
+          }
+        } Fi;
+        Fi.TraverseStmt(const_cast<Expr *>(R->getRetValue()));
+        for (const Expr *D : Fi.Refs)
+          if (auto O = client(D))
+            if (O->Param >= 0)
+              ParamsToReturn.insert(static_cast<unsigned>(O->Param));
+        if (auto O = client(R->getRetValue()))
+          if (O->Param < 0 && O->Source)
+            ReturnOrigin = O;
+      }
+    }
+  }
+};
+
+FunctionFlow::FunctionFlow(const FunctionDecl *FD, const RequestModel &RM, ASTContext &Ctx,
+                           const FlowOptions &Opts, unsigned Depth,
+                           std::map<const FunctionDecl *, std::shared_ptr<FunctionFlow>> *Cache,
+                           bool Summary)
+    : P(std::make_unique<Impl>(FD, RM, Ctx, Opts, Depth, Cache, Summary)) {
+  P->run();
+  Sinks = P->Sinks;
+  for (auto &V : P->Vars)
+    if (V.second.Principal && !isa<ParmVarDecl>(V.first) && V.first->getIdentifier() &&
+        !V.first->isImplicit()) {
+      if (!PrincipalVar || V.first->getLocation() < PrincipalVar->getLocation())
+        PrincipalVar = V.first;
+    }
+  for (const auto &G : P->Guards)
+    if (!G.Role)
+      GuardLike = true;
+  if (Summary)
+    for (const ReturnStmt *R : P->Col.Returns)
+      if (R->getRetValue() && P->principal(R->getRetValue()) && !P->client(R->getRetValue()))
+        ReturnsPrincipal = true;
+}
+
+FunctionFlow::~FunctionFlow() = default;
+
+const Origin *FunctionFlow::clientOrigin(const Expr *E) const {
+  static thread_local std::optional<Origin> Last;
+  Last = P->client(E);
+  return Last ? &*Last : nullptr;
+}
+
+bool FunctionFlow::isPrincipal(const Expr *E) const { return P->principal(E); }
+
+bool FunctionFlow::isAuthorized(const SinkUse &S) const { return P->authorized(S); }
+
+bool FunctionFlow::paramReachesReturn(unsigned I) const { return P->ParamsToReturn.count(I); }
+
+const SinkUse *FunctionFlow::paramSink(unsigned I) const {
+  for (const auto &S : Sinks)
+    if (S.From.Param == static_cast<int>(I) && !P->authorized(S))
+      return &S;
+  return nullptr;
+}
+
+} // namespace prodready::ast

@@ -1,0 +1,124 @@
+//===- Flow.h - client-controlled values, sinks and guards in a function -*- C++ -*-===//
+//
+// Per-function flow of client-controlled values for request handlers:
+//
+//   FunctionFlow F(Handler, RequestModel, Ctx);
+//   if (const Origin *O = F.clientOrigin(E)) ...   // E derives from request data
+//   F.isPrincipal(E)                                // E derives from who the caller is
+//   for (const SinkUse &S : F.sinks()) ...          // object accesses keyed by client data
+//   F.isAuthorized(S)                               // a guard holds on every path
+//
+// Taint is flow-insensitive inside the function (a fixpoint over all its
+// statements, nested lambdas included): copies, conversions (stoi, as<T>,
+// lexical_cast, optional access... any library call of a tainted value),
+// string building (+, +=, <<, append), struct fields, containers (push_back,
+// operator[]), output arguments (from_chars, mg_get_var), and calls of
+// functions defined in the same TU through summaries (parameter -> return,
+// parameter -> unguarded sink, "is a guard"), to a bounded depth.
+//
+// Guards are checked over clang's CFG: a sink is authorized when every path
+// from the entry to it crosses the "passed" edge of a guard condition, or a
+// guard statement (a call that throws on failure). For reads, a guard that
+// comes after the load also counts (load-then-check).
+//
+//===----------------------------------------------------------------------===//
+#ifndef PRODREADY_LIB_AST_FLOW_H
+#define PRODREADY_LIB_AST_FLOW_H
+
+#include "lib/ast/RequestModel.h"
+#include "lib/flow/SqlKeys.h"
+
+#include "clang/AST/Expr.h"
+
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace clang {
+class ASTContext;
+class CFG;
+class CFGBlock;
+class ParentMap;
+class CFGStmtMap;
+class VarDecl;
+class FieldDecl;
+} // namespace clang
+
+namespace prodready::ast {
+
+/// Where a client-controlled value came from, and how it got here.
+struct Origin {
+  const clang::Expr *Source = nullptr; ///< the request read (or the call of a helper)
+  flow::SourceKind Kind = flow::SourceKind::Other;
+  std::string Key;         ///< "id", "X-User-Id" (may be empty)
+  bool Identity = false;   ///< a client-asserted identity (X-User-Id, user_id...)
+  int Param = -1;          ///< in summaries: the parameter it stands for
+  /// Variables it went through, in order (for notes).
+  std::vector<const clang::VarDecl *> Hops;
+};
+
+struct FlowOptions {
+  unsigned MaxHelperDepth = 2;
+  /// Identity headers that a trusted gateway sets (normalised, see normaliseKey).
+  std::vector<std::string> TrustedIdentityHeaders;
+};
+
+/// One object access by key.
+struct SinkUse {
+  const clang::Expr *Call = nullptr;  ///< CallExpr or CXXConstructExpr
+  const clang::Expr *Value = nullptr; ///< the argument carrying the key
+  Origin From;
+  std::string Kind;                   ///< sql, file, redis, orm, repository, helper
+  flow::Access Acc = flow::Access::Any;
+  std::string What;                   ///< "SELECT … FROM docs", "write", ...
+  std::string Callee;                 ///< as written: "txn.exec_params"
+  /// For calls of helpers: the sink inside the helper.
+  const clang::Expr *Inner = nullptr;
+  bool OwnerScoped = false;           ///< principal-bound ownership predicate / argument
+  bool IdentityColumn = false;        ///< the value selects by an ownership column
+};
+
+class FunctionFlow {
+public:
+  FunctionFlow(const clang::FunctionDecl *FD, const RequestModel &RM, clang::ASTContext &Ctx,
+               const FlowOptions &Opts, unsigned Depth = 0,
+               std::map<const clang::FunctionDecl *, std::shared_ptr<FunctionFlow>> *Cache =
+                   nullptr,
+               bool Summary = false);
+  ~FunctionFlow();
+
+  /// Client-controlled origin of \p E, or null.
+  const Origin *clientOrigin(const clang::Expr *E) const;
+  /// True when \p E derives from the authenticated principal.
+  bool isPrincipal(const clang::Expr *E) const;
+
+  /// Object accesses keyed by client-controlled values (guards not yet applied).
+  const std::vector<SinkUse> &sinks() const { return Sinks; }
+  /// True when a guard holds on every path to \p S (or, for reads, a guard
+  /// follows the load).
+  bool isAuthorized(const SinkUse &S) const;
+
+  /// A principal-valued variable or expression to use in fix-its (may be null).
+  const clang::VarDecl *principalVariable() const { return PrincipalVar; }
+
+  // Summary queries (for callers).
+  bool paramReachesReturn(unsigned I) const;
+  /// Unguarded sink reached by parameter I inside this function, or null.
+  const SinkUse *paramSink(unsigned I) const;
+  bool isGuardFunction() const { return GuardLike; }
+  bool returnsPrincipal() const { return ReturnsPrincipal; }
+
+private:
+  struct Impl;
+  std::unique_ptr<Impl> P;
+  std::vector<SinkUse> Sinks;
+  const clang::VarDecl *PrincipalVar = nullptr;
+  bool GuardLike = false;
+  bool ReturnsPrincipal = false;
+};
+
+} // namespace prodready::ast
+
+#endif

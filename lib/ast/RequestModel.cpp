@@ -1,0 +1,285 @@
+//===- RequestModel.cpp - HTTP handlers and client-controlled sources -----===//
+#include "lib/ast/RequestModel.h"
+
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/DeclCXX.h"
+#include "clang/AST/ExprCXX.h"
+#include "clang/AST/PrettyPrinter.h"
+
+using namespace clang;
+
+namespace prodready::ast {
+
+std::string qualifiedName(const NamedDecl *D) {
+  if (!D)
+    return {};
+  std::string S;
+  llvm::raw_string_ostream OS(S);
+  PrintingPolicy P(D->getASTContext().getLangOpts());
+  P.SuppressInlineNamespace = true;
+  P.SuppressUnwrittenScope = true;
+  D->printQualifiedName(OS, P);
+  OS.flush();
+  // Template arguments of an enclosing specialization are not part of the
+  // names used in model files.
+  std::string Out;
+  int Depth = 0;
+  for (char C : S) {
+    if (C == '<')
+      ++Depth;
+    else if (C == '>')
+      --Depth;
+    else if (Depth == 0)
+      Out += C;
+  }
+  return Out;
+}
+
+static const CXXRecordDecl *recordOf(QualType T) {
+  if (T.isNull())
+    return nullptr;
+  T = T.getNonReferenceType();
+  if (const auto *PT = T->getAs<PointerType>())
+    T = PT->getPointeeType();
+  T = T.getCanonicalType().getUnqualifiedType();
+  if (const auto *RD = T->getAsCXXRecordDecl())
+    return RD->getDefinition() ? RD->getDefinition() : RD;
+  return nullptr;
+}
+
+static const RecordDecl *plainRecordOf(QualType T) {
+  if (T.isNull())
+    return nullptr;
+  T = T.getNonReferenceType();
+  if (const auto *PT = T->getAs<PointerType>())
+    T = PT->getPointeeType();
+  T = T.getCanonicalType().getUnqualifiedType();
+  if (const auto *RT = T->getAs<RecordType>())
+    return RT->getDecl();
+  return nullptr;
+}
+
+bool isOrDerivesFrom(const CXXRecordDecl *RD, llvm::StringRef Name) {
+  if (!RD)
+    return false;
+  Name.consume_front("::");
+  if (qualifiedName(RD) == Name)
+    return true;
+  // Templates: compare the template's name.
+  if (const auto *Spec = dyn_cast<ClassTemplateSpecializationDecl>(RD))
+    if (qualifiedName(Spec->getSpecializedTemplate()) == Name)
+      return true;
+  if (!RD->hasDefinition())
+    return false;
+  for (const auto &B : RD->getDefinition()->bases())
+    if (isOrDerivesFrom(recordOf(B.getType()), Name))
+      return true;
+  return false;
+}
+
+static bool typeMatches(QualType T, llvm::StringRef Name) {
+  if (const auto *RD = recordOf(T))
+    return isOrDerivesFrom(RD, Name);
+  if (const auto *R = plainRecordOf(T)) { // C structs (CivetWeb)
+    Name.consume_front("::");
+    return qualifiedName(R) == Name;
+  }
+  return false;
+}
+
+std::shared_ptr<const RequestModel> RequestModel::get(const model::Model &M,
+                                                      std::vector<model::ModelError> &Errors) {
+  // Model::derive holds its lock while building: get the flow model first
+  // (a nested derive would deadlock).
+  auto FM = flow::FlowModel::get(M, Errors);
+  std::vector<model::ModelError> Unused;
+  return M.derive<RequestModel>(
+      "prodready.request-model",
+      [FM](const model::Model &, std::vector<model::ModelError> &) {
+        return std::make_shared<RequestModel>(FM);
+      },
+      Unused);
+}
+
+const flow::HandlerSpec *RequestModel::handlerSpecFor(QualType T) const {
+  for (const auto &H : FM->Handlers)
+    if (H.Enabled && typeMatches(T, H.RequestType))
+      return &H;
+  return nullptr;
+}
+
+bool RequestModel::isRequestType(QualType T) const { return handlerSpecFor(T) != nullptr; }
+
+std::optional<HandlerInfo> RequestModel::handlerOf(const FunctionDecl *FD) const {
+  if (!FD)
+    return std::nullopt;
+  HandlerInfo H;
+  H.Function = FD;
+  for (const ParmVarDecl *P : FD->parameters()) {
+    if (!H.Spec)
+      if (const auto *S = handlerSpecFor(P->getType())) {
+        H.Spec = S;
+        H.RequestParam = P;
+        continue;
+      }
+  }
+  if (!H.Spec)
+    return std::nullopt;
+  if (!H.Spec->ResponseType.empty())
+    for (const ParmVarDecl *P : FD->parameters())
+      if (P != H.RequestParam && typeMatches(P->getType(), H.Spec->ResponseType))
+        H.ResponseParam = P;
+  return H;
+}
+
+/// The function a handler expression denotes: a lambda, a function name, a
+/// member pointer (possibly inside bind(...)).
+static const FunctionDecl *handlerFunctionOf(const Expr *E, int Depth = 0) {
+  if (!E || Depth > 6)
+    return nullptr;
+  E = E->IgnoreParenImpCasts();
+  if (const auto *L = dyn_cast<LambdaExpr>(E))
+    return L->getCallOperator();
+  if (const auto *DR = dyn_cast<DeclRefExpr>(E))
+    return dyn_cast<FunctionDecl>(DR->getDecl());
+  if (const auto *UO = dyn_cast<UnaryOperator>(E))
+    return handlerFunctionOf(UO->getSubExpr(), Depth + 1);
+  if (const auto *C = dyn_cast<CXXConstructExpr>(E)) {
+    for (const Expr *A : C->arguments())
+      if (const auto *F = handlerFunctionOf(A, Depth + 1))
+        return F;
+    return nullptr;
+  }
+  if (const auto *MTE = dyn_cast<MaterializeTemporaryExpr>(E))
+    return handlerFunctionOf(MTE->getSubExpr(), Depth + 1);
+  if (const auto *BT = dyn_cast<CXXBindTemporaryExpr>(E))
+    return handlerFunctionOf(BT->getSubExpr(), Depth + 1);
+  if (const auto *FC = dyn_cast<CXXFunctionalCastExpr>(E))
+    return handlerFunctionOf(FC->getSubExpr(), Depth + 1);
+  if (const auto *C = dyn_cast<CallExpr>(E)) // Routes::bind(&C::m, this), std::bind
+    for (const Expr *A : C->arguments())
+      if (const auto *F = handlerFunctionOf(A, Depth + 1))
+        return F;
+  return nullptr;
+}
+
+std::optional<RouteInfo> RequestModel::routeOf(const CallExpr *Call,
+                                               const FunctionDecl **Handler) const {
+  if (Handler)
+    *Handler = nullptr;
+  const FunctionDecl *Callee = Call ? Call->getDirectCallee() : nullptr;
+  if (!Callee)
+    return std::nullopt;
+  std::string Name = qualifiedName(Callee);
+  // Member operator calls count the object as argument 0.
+  unsigned Shift = isa<CXXOperatorCallExpr>(Call) ? 1 : 0;
+  for (const auto &R : FM->Routes) {
+    if (R.Function != Name)
+      continue;
+    RouteInfo Info;
+    Info.Method = R.Method;
+    Info.Call = Call;
+    unsigned N = Call->getNumArgs() - Shift;
+    if (R.RouteArg >= 0 && static_cast<unsigned>(R.RouteArg) < N)
+      if (const auto *SL = dyn_cast<StringLiteral>(
+              Call->getArg(R.RouteArg + Shift)->IgnoreParenImpCasts()))
+        if (SL->getCharByteWidth() == 1)
+          Info.Path = SL->getString().str();
+    if (Info.Path.empty() && R.RouteArg >= 0 && static_cast<unsigned>(R.RouteArg) < N) {
+      // std::string / implicit constructions around the literal.
+      const Expr *A = Call->getArg(R.RouteArg + Shift);
+      for (int I = 0; I < 4 && A; ++I) {
+        A = A->IgnoreImplicit();
+        if (const auto *SL = dyn_cast<StringLiteral>(A)) {
+          Info.Path = SL->getString().str();
+          break;
+        }
+        if (const auto *CE = dyn_cast<CXXConstructExpr>(A))
+          A = CE->getNumArgs() ? CE->getArg(0) : nullptr;
+        else
+          break;
+      }
+    }
+    if (Handler && N > 0) {
+      int H = R.HandlerArg >= 0 ? R.HandlerArg : static_cast<int>(N) - 1;
+      if (static_cast<unsigned>(H) < N)
+        *Handler = handlerFunctionOf(Call->getArg(H + Shift));
+    }
+    return Info;
+  }
+  return std::nullopt;
+}
+
+static std::string keyFromArg(const Expr *A) {
+  for (int I = 0; I < 5 && A; ++I) {
+    A = A->IgnoreImplicit()->IgnoreParens();
+    if (const auto *SL = dyn_cast<StringLiteral>(A))
+      return SL->getCharByteWidth() == 1 ? SL->getString().str() : std::string();
+    if (const auto *CE = dyn_cast<CXXConstructExpr>(A))
+      A = CE->getNumArgs() ? CE->getArg(0) : nullptr;
+    else if (const auto *MTE = dyn_cast<MaterializeTemporaryExpr>(A))
+      A = MTE->getSubExpr();
+    else if (const auto *BT = dyn_cast<CXXBindTemporaryExpr>(A))
+      A = BT->getSubExpr();
+    else
+      break;
+  }
+  return {};
+}
+
+std::optional<RequestSource> RequestModel::sourceOf(const Expr *E) const {
+  if (!E)
+    return std::nullopt;
+  E = E->IgnoreParenImpCasts();
+  // Member call: req.get_param_value("id"), request.param(":id")...
+  const Expr *Base = nullptr;
+  const NamedDecl *Member = nullptr;
+  const CallExpr *Call = nullptr;
+  if (const auto *MC = dyn_cast<CXXMemberCallExpr>(E)) {
+    Call = MC;
+    Member = MC->getMethodDecl();
+    Base = MC->getImplicitObjectArgument();
+  } else if (const auto *ME = dyn_cast<MemberExpr>(E)) {
+    Member = ME->getMemberDecl();
+    Base = ME->getBase();
+  } else if (const auto *CE = dyn_cast<CallExpr>(E)) {
+    const FunctionDecl *F = CE->getDirectCallee();
+    if (!F)
+      return std::nullopt;
+    std::string Q = qualifiedName(F);
+    for (const auto &S : FM->Sources) {
+      if (S.Function.empty() || S.Function != Q)
+        continue;
+      RequestSource R;
+      R.Kind = S.Kind;
+      R.Spec = &S;
+      if (S.KeyArg >= 0 && static_cast<unsigned>(S.KeyArg) < CE->getNumArgs())
+        R.Key = keyFromArg(CE->getArg(S.KeyArg));
+      return R;
+    }
+    return std::nullopt;
+  }
+  if (!Base || !Member)
+    return std::nullopt;
+  llvm::StringRef Name = Member->getName();
+  if (Name.empty())
+    return std::nullopt;
+  QualType BT = Base->getType();
+  for (const auto &S : FM->Sources) {
+    if (S.Member.empty() || S.Member != Name)
+      continue;
+    if (!typeMatches(BT, S.Type))
+      continue;
+    RequestSource R;
+    R.Kind = S.Kind;
+    R.Spec = &S;
+    if (Call && S.KeyArg >= 0 && static_cast<unsigned>(S.KeyArg) < Call->getNumArgs())
+      R.Key = keyFromArg(Call->getArg(S.KeyArg));
+    if (!R.Key.empty() && R.Key[0] == ':')
+      R.Key.erase(0, 1);
+    return R;
+  }
+  return std::nullopt;
+}
+
+} // namespace prodready::ast

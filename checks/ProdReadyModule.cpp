@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 #include "checks/ProdReadyModule.h"
 #include "checks/ProdReadyCheck.h"
+#include "checks/HardcodedCredentialCheck.h"
 #include "checks/TrustedClientIdCheck.h"
 
 #if PRODREADY_LLVM_MAJOR >= 22
@@ -38,6 +39,7 @@ public:
   void addCheckFactories(ClangTidyCheckFactories &Factories) override {
     // One line per check, in alphabetical order.
     (void)Factories;
+    registerProdReadyCheck<HardcodedCredentialCheck>(Factories, "prodready-hardcoded-credential");
     registerProdReadyCheck<TrustedClientIdCheck>(Factories, "prodready-trusted-client-id");
   }
 

@@ -445,6 +445,7 @@ void Knowledge::loadSinks(const std::vector<model::Entry> &Es,
       Errs.push_back(E.error("a header-value sink needs \"name-arg\"", "name-arg"));
       continue;
     }
+    model::getInt(E, "arity", S.Arity, Errs, /*Required=*/false);
     S.Fixable = optBool(E, "fix", true, Errs);
     model::getString(E, "env", S.Env, Errs, /*Required=*/false);
     S.Where = E.File + ": " + E.Pointer;
@@ -552,8 +553,16 @@ ValueVerdict Knowledge::classifyValue(std::string_view Value, double MinEntropy)
   if (isTemplateOrWeak(V, &Weak))
     return Weak ? ValueVerdict::Weak : ValueVerdict::Template;
   // Prose: several words separated by spaces, or a prompt/label ending in ':'.
-  if (V.back() == ':' || V.back() == '?' || V.back() == '!')
-    return ValueVerdict::Prose;
+  // A label or message ending in ':', '?' or '!' ("Password:", "Error!"),
+  // but not a password that ends with a symbol ("Zq7-pl4n!").
+  if (V.back() == ':' || V.back() == '?' || V.back() == '!') {
+    bool Wordy = true;
+    for (char C : V.substr(0, V.size() - 1))
+      if (!isAlpha(C) && !isSpace(C) && C != '\'' && C != ',' && C != '-')
+        Wordy = false;
+    if (Wordy)
+      return ValueVerdict::Prose;
+  }
   {
     int Words = 0;
     bool Space = false;

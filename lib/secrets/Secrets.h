@@ -130,6 +130,7 @@ struct Sink {
   std::vector<std::string> WhenNames;
   /// For HeaderValue: the argument holding the header name.
   int NameArg = -1;
+  int Arity = -1;        ///< only overloads with this many parameters (-1: any)
   bool Fixable = true;   ///< false when e.g. a length argument goes with it
   std::string Env;       ///< suggested variable name for the fix
   std::string Where;     ///< provenance for messages ("file: pointer")

@@ -165,6 +165,8 @@ TEST(SecretsValues, Gate) {
   EXPECT_EQ(C("Invalid password"), ValueVerdict::Prose);
   EXPECT_EQ(C("Enter password:"), ValueVerdict::Prose);
   EXPECT_EQ(C("Password:"), ValueVerdict::Prose);
+  EXPECT_EQ(C("Wrong password!"), ValueVerdict::Prose);
+  EXPECT_EQ(C("Zq7-pl4n!"), ValueVerdict::Secret);
   EXPECT_EQ(C("DB_PASSWORD"), ValueVerdict::Identifier);
   EXPECT_EQ(C("db.password"), ValueVerdict::Identifier);
   EXPECT_EQ(C("X-Api-Key"), ValueVerdict::Identifier);

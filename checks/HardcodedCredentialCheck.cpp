@@ -1,0 +1,934 @@
+//===- HardcodedCredentialCheck.cpp - prodready-hardcoded-credential ------===//
+
+#include "checks/HardcodedCredentialCheck.h"
+
+#include "lib/ast/StringRecovery.h"
+
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/ParentMapContext.h"
+#include "clang/ASTMatchers/ASTMatchFinder.h"
+#include "clang/Basic/SourceManager.h"
+#include "clang/Lex/Lexer.h"
+#include "clang/Lex/LiteralSupport.h"
+#include "clang/Lex/MacroInfo.h"
+#include "clang/Lex/PPCallbacks.h"
+#include "clang/Lex/Preprocessor.h"
+
+#include <cstdio>
+#include <cstdlib>
+
+using namespace clang;
+using namespace clang::ast_matchers;
+
+namespace prodready {
+
+namespace {
+constexpr char Hole = '\x1A'; // stands for dynamic parts of a recovered string
+const char *DefaultTestFilePattern =
+    R"((^|/)(tests|unittests?|testing|testdata|fixtures?|mocks?)/|(_test|_tests|_unittest|_mock|_fake|Test|Tests|Mock)\.(c|cc|cpp|cxx|h|hh|hpp|hxx)$)";
+
+// Booleans are read as text: the integral OptionsView::get<bool>/store<bool>
+// specialisations are mangled differently by GCC and Clang, so a module built
+// with GCC cannot bind to the ones exported by clang-tidy.
+bool parseBool(llvm::StringRef V) {
+  V = V.trim();
+  return V.equals_insensitive("true") || V == "1" || V.equals_insensitive("on") ||
+         V.equals_insensitive("yes");
+}
+
+std::vector<std::string> splitList(llvm::StringRef S) {
+  llvm::SmallVector<llvm::StringRef, 8> Parts;
+  S.split(Parts, ';', -1, false);
+  std::vector<std::string> R;
+  for (llvm::StringRef P : Parts)
+    if (!P.trim().empty())
+      R.push_back(P.trim().str());
+  return R;
+}
+
+/// Strips wrappers that do not change the text: implicit casts, temporaries,
+/// and one-argument converting constructors of string-ish wrapper classes
+/// (sql::SQLString, beast string_param, nlohmann::json...).
+const Expr *unwrap(const Expr *E) {
+  for (unsigned Guard = 0; E && Guard < 16; ++Guard) {
+    E = E->IgnoreParenImpCasts();
+    if (const auto *EWC = dyn_cast<ExprWithCleanups>(E)) {
+      E = EWC->getSubExpr();
+      continue;
+    }
+    if (const auto *MTE = dyn_cast<MaterializeTemporaryExpr>(E)) {
+      E = MTE->getSubExpr();
+      continue;
+    }
+    if (const auto *BTE = dyn_cast<CXXBindTemporaryExpr>(E)) {
+      E = BTE->getSubExpr();
+      continue;
+    }
+    if (const auto *CCE = dyn_cast<CXXConstructExpr>(E)) {
+      if (CCE->getNumArgs() >= 1 && !isa<CXXTemporaryObjectExpr>(CCE)) {
+        bool RestDefaulted = true;
+        for (unsigned I = 1; I < CCE->getNumArgs(); ++I)
+          RestDefaulted &= isa<CXXDefaultArgExpr>(CCE->getArg(I));
+        if (RestDefaulted && CCE->getConstructor() &&
+            !CCE->getConstructor()->isCopyOrMoveConstructor()) {
+          const Expr *A = CCE->getArg(0)->IgnoreParenImpCasts();
+          if (isa<StringLiteral>(A) || isa<DeclRefExpr>(A) || isa<CXXConstructExpr>(A) ||
+              isa<MaterializeTemporaryExpr>(A) || isa<CXXBindTemporaryExpr>(A) ||
+              isa<CXXOperatorCallExpr>(A) || isa<CXXMemberCallExpr>(A) ||
+              isa<ExprWithCleanups>(A) || isa<CastExpr>(A)) {
+            E = CCE->getArg(0);
+            continue;
+          }
+        }
+      }
+      // A copy/move of a temporary: look inside.
+      if (CCE->getNumArgs() == 1 && CCE->getConstructor() &&
+          CCE->getConstructor()->isCopyOrMoveConstructor()) {
+        E = CCE->getArg(0);
+        continue;
+      }
+    }
+    break;
+  }
+  return E;
+}
+
+ast::RecoveredString recover(const Expr *E, const ASTContext &Ctx) {
+  ast::RecoveryOptions O;
+  O.Placeholder = std::string(1, Hole);
+  return ast::recoverString(unwrap(E), Ctx, O);
+}
+
+/// The name of an enumerator argument (CURLOPT_USERPWD, field::authorization).
+std::string enumeratorName(const Expr *E) {
+  E = E->IgnoreParenImpCasts();
+  if (const auto *DRE = dyn_cast<DeclRefExpr>(E))
+    if (const auto *EC = dyn_cast<EnumConstantDecl>(DRE->getDecl()))
+      return EC->getName().str();
+  return {};
+}
+
+/// Qualified name of a function without template arguments or the leading
+/// "::": members of class templates and function template specialisations
+/// are named by their pattern.
+std::string functionName(const FunctionDecl *FD) {
+  if (const FunctionDecl *P = FD->getTemplateInstantiationPattern())
+    FD = P;
+  if (const auto *MD = dyn_cast<CXXMethodDecl>(FD)) {
+    const CXXRecordDecl *RD = MD->getParent();
+    // Members of a specialisation without a pattern are named through the
+    // template; constructors by the plain class name (not "X<T>").
+    std::string Outer = RD->getQualifiedNameAsString();
+    if (const auto *Spec = dyn_cast<ClassTemplateSpecializationDecl>(RD))
+      Outer = Spec->getSpecializedTemplate()->getQualifiedNameAsString();
+    std::string Own = isa<CXXConstructorDecl>(MD) ? RD->getNameAsString() : FD->getNameAsString();
+    return Outer + "::" + Own;
+  }
+  return FD->getQualifiedNameAsString();
+}
+
+bool inDependentContext(const Decl *D) {
+  for (const DeclContext *DC = D ? D->getDeclContext() : nullptr; DC; DC = DC->getParent())
+    if (DC->isDependentContext())
+      return true;
+  if (const auto *FD = dyn_cast_or_null<FunctionDecl>(D))
+    return FD->isDependentContext() || FD->isTemplateInstantiation();
+  return false;
+}
+
+/// The closest declaration enclosing \p E (for dependent-context checks).
+const Decl *enclosingDecl(const Expr *E, ASTContext &Ctx) {
+  DynTypedNodeList Ps = Ctx.getParents(*E);
+  for (unsigned Guard = 0; Guard < 64 && !Ps.empty(); ++Guard) {
+    if (const Decl *D = Ps[0].get<Decl>())
+      return D;
+    if (const Stmt *S = Ps[0].get<Stmt>())
+      Ps = Ctx.getParents(*S);
+    else
+      break;
+  }
+  return nullptr;
+}
+
+bool isStringClass(const CXXRecordDecl *RD) {
+  if (!RD || !RD->getIdentifier())
+    return false;
+  llvm::StringRef N = RD->getName();
+  return N == "basic_string" || N == "basic_string_view";
+}
+
+} // namespace
+
+//===--- Finding -----------------------------------------------------------===//
+
+struct HardcodedCredentialCheck::Finding {
+  int Priority = 0;
+  SourceLocation Loc;
+  std::string Message;
+  std::vector<std::pair<SourceLocation, std::string>> Notes;
+  std::optional<FixItHint> Fix;
+  bool FixOnNote = false;
+  std::string NoFixReason;
+  std::string Replacement;
+  FileID File;
+};
+
+//===--- Preprocessor: #define NAME "literal" -------------------------------===//
+
+namespace {
+class MacroCollector : public PPCallbacks {
+public:
+  MacroCollector(HardcodedCredentialCheck &Check, const SourceManager &SM, Preprocessor &PP)
+      : Check(Check), SM(SM), PP(PP) {}
+  void MacroDefined(const Token &MacroNameTok, const MacroDirective *MD) override {
+    const MacroInfo *MI = MD->getMacroInfo();
+    if (!MI || MI->isFunctionLike() || MI->getNumTokens() == 0)
+      return;
+    SourceLocation Loc = MacroNameTok.getLocation();
+    // Headers of the project are checked too; only system headers are skipped.
+    if (Loc.isInvalid() || SM.isInSystemHeader(Loc) || SM.isWrittenInBuiltinFile(Loc) ||
+        SM.isWrittenInCommandLineFile(Loc))
+      return;
+    // Body: one or more adjacent string literal tokens (optionally parenthesised).
+    llvm::SmallVector<Token, 4> Strs;
+    for (const Token &T : MI->tokens()) {
+      if (T.is(tok::l_paren) || T.is(tok::r_paren))
+        continue;
+      if (!tok::isStringLiteral(T.getKind()))
+        return;
+      Strs.push_back(T);
+    }
+    if (Strs.empty())
+      return;
+    StringLiteralParser P(Strs, PP);
+    if (P.hadError || !P.isOrdinary())
+      return;
+    Check.macroDefined(MacroNameTok.getIdentifierInfo()->getName(), Strs.front().getLocation(),
+                       P.GetString(), Strs.back().getEndLoc());
+  }
+
+private:
+  HardcodedCredentialCheck &Check;
+  const SourceManager &SM;
+  Preprocessor &PP;
+};
+} // namespace
+
+//===--- Construction and options ------------------------------------------===//
+
+HardcodedCredentialCheck::HardcodedCredentialCheck(llvm::StringRef Name,
+                                                   clang::tidy::ClangTidyContext *Context)
+    : ProdReadyCheck(Name, Context),
+      Accessor(Options.get("Accessor", "prodready::require_secret").str()),
+      AccessorHeader(Options.get("AccessorHeader", "<prodready/secret.h>").str()),
+      ExtraCredentialNames(Options.get("ExtraCredentialNames", "").str()),
+      ExtraIgnoredNameParts(Options.get("ExtraIgnoredNameParts", "").str()),
+      ExtraPlaceholderPatterns(Options.get("ExtraPlaceholderPatterns", "").str()),
+      MinEntropy(2.0),
+      ReportTestFiles(parseBool(Options.get("ReportTestFiles", "false"))),
+      TestFilePattern(Options.get("TestFilePattern", DefaultTestFilePattern).str()),
+      FixNonLocal(parseBool(Options.get("FixStaticStorage", "false"))),
+      Inserter(Options.getLocalOrGlobal("IncludeStyle", tidy::utils::IncludeSorter::IS_LLVM),
+               areDiagsSelfContained()) {
+  std::string ME = Options.get("MinEntropy", "2.0").str();
+  if (llvm::StringRef(ME).trim().getAsDouble(MinEntropy))
+    configurationDiag("invalid MinEntropy '%0': expected a number of bits per character")
+        << ME;
+  if (!TestFilePattern.empty()) {
+    try {
+      TestFileRe = std::regex(TestFilePattern, std::regex::ECMAScript | std::regex::optimize);
+    } catch (const std::regex_error &E) {
+      configurationDiag("invalid TestFilePattern '%0': %1") << TestFilePattern << E.what();
+    }
+  }
+}
+
+HardcodedCredentialCheck::~HardcodedCredentialCheck() = default;
+
+void HardcodedCredentialCheck::storeOptions(clang::tidy::ClangTidyOptions::OptionMap &Opts) {
+  Options.store(Opts, "Accessor", Accessor);
+  Options.store(Opts, "AccessorHeader", AccessorHeader);
+  Options.store(Opts, "ExtraCredentialNames", ExtraCredentialNames);
+  Options.store(Opts, "ExtraIgnoredNameParts", ExtraIgnoredNameParts);
+  Options.store(Opts, "ExtraPlaceholderPatterns", ExtraPlaceholderPatterns);
+  char Buf[32];
+  std::snprintf(Buf, sizeof Buf, "%g", MinEntropy);
+  Options.store(Opts, "MinEntropy", Buf);
+  Options.store(Opts, "ReportTestFiles", ReportTestFiles ? "true" : "false");
+  Options.store(Opts, "TestFilePattern", TestFilePattern);
+  Options.store(Opts, "FixStaticStorage", FixNonLocal ? "true" : "false");
+  Options.store(Opts, "IncludeStyle", Inserter.getStyle());
+}
+
+const secrets::Knowledge &HardcodedCredentialCheck::knowledge() {
+  if (WithExtras)
+    return *WithExtras;
+  if (!Base) {
+    Base = deriveModel<secrets::Knowledge>(
+        "secrets::Knowledge",
+        [](const model::Model &M, std::vector<model::ModelError> &Errors) {
+          return secrets::Knowledge::fromModel(M, Errors);
+        });
+    for (const secrets::Sink &S : Base->sinks())
+      SinksByFunction.emplace(S.Function, &S);
+  }
+  if (ExtraCredentialNames.empty() && ExtraIgnoredNameParts.empty() &&
+      ExtraPlaceholderPatterns.empty())
+    return *Base;
+  WithExtras = std::make_shared<secrets::Knowledge>(*Base);
+  for (const std::string &N : splitList(ExtraCredentialNames))
+    WithExtras->addCredentialName(N, "credential");
+  for (const std::string &P : splitList(ExtraIgnoredNameParts))
+    WithExtras->addIgnoredPart(P);
+  for (const std::string &P : splitList(ExtraPlaceholderPatterns)) {
+    std::string Err;
+    if (!WithExtras->addPlaceholder(P, Err))
+      configurationDiag("ExtraPlaceholderPatterns: %0") << Err;
+  }
+  // Sink pointers must refer to the copy that lives as long as the check.
+  SinksByFunction.clear();
+  for (const secrets::Sink &S : WithExtras->sinks())
+    SinksByFunction.emplace(S.Function, &S);
+  return *WithExtras;
+}
+
+void HardcodedCredentialCheck::registerPPCallbacks(const SourceManager &SM, Preprocessor *PP,
+                                                   Preprocessor *) {
+  Inserter.registerPreprocessor(PP);
+  PP->addPPCallbacks(std::make_unique<MacroCollector>(*this, SM, *PP));
+  this->SM = &SM;
+  LangOpts = &PP->getLangOpts();
+}
+
+bool HardcodedCredentialCheck::skipLocation(SourceLocation Loc, const SourceManager &SM) {
+  Loc = SM.getSpellingLoc(Loc);
+  if (Loc.isInvalid() || SM.isInSystemHeader(Loc))
+    return true;
+  FileID F = SM.getFileID(Loc);
+  auto It = IsTestFile.find(F);
+  if (It == IsTestFile.end()) {
+    bool Test = false;
+    if (!ReportTestFiles && TestFileRe)
+      if (OptionalFileEntryRef FE = SM.getFileEntryRefForID(F)) {
+        std::string Path = FE->getName().str();
+        Test = std::regex_search(Path, *TestFileRe);
+      }
+    It = IsTestFile.emplace(F, Test).first;
+  }
+  if (It->second)
+    return true;
+  // Inline allow markers on the line of the literal.
+  bool Invalid = false;
+  unsigned Line = SM.getSpellingLineNumber(Loc, &Invalid);
+  if (Invalid)
+    return false;
+  llvm::StringRef Buf = SM.getBufferData(F, &Invalid);
+  if (Invalid)
+    return false;
+  SourceLocation LineStart = SM.translateLineCol(F, Line, 1);
+  unsigned Off = SM.getFileOffset(LineStart);
+  size_t End = Buf.find('\n', Off);
+  llvm::StringRef Text = Buf.slice(Off, End == llvm::StringRef::npos ? Buf.size() : End);
+  return secrets::hasAllowMarker(std::string_view(Text.data(), Text.size()));
+}
+
+//===--- Matchers ------------------------------------------------------------===//
+
+void HardcodedCredentialCheck::registerMatchers(MatchFinder *Finder) {
+  auto NotSys = unless(isExpansionInSystemHeader());
+  auto NotInst = unless(isInTemplateInstantiation());
+  Finder->addMatcher(callExpr(NotSys, NotInst, callee(functionDecl().bind("fn"))).bind("call"),
+                     this);
+  Finder->addMatcher(cxxConstructExpr(NotSys, NotInst).bind("construct"), this);
+  Finder->addMatcher(varDecl(NotSys, unless(isInstantiated()), hasInitializer(expr().bind("init"))).bind("var"),
+                     this);
+  Finder->addMatcher(parmVarDecl(NotSys, hasDefaultArgument()).bind("parm"), this);
+  Finder->addMatcher(
+      fieldDecl(NotSys, hasInClassInitializer(expr().bind("init"))).bind("field"), this);
+  Finder->addMatcher(cxxCtorInitializer(isMemberInitializer(), isWritten()).bind("ctorinit"),
+                     this);
+  Finder->addMatcher(binaryOperator(NotSys, NotInst, isAssignmentOperator()).bind("assign"),
+                     this);
+  Finder->addMatcher(initListExpr(NotSys, NotInst).bind("ilist"), this);
+  Finder->addMatcher(stringLiteral(NotSys, NotInst).bind("lit"), this);
+}
+
+void HardcodedCredentialCheck::check(const MatchFinder::MatchResult &Result) {
+  ASTContext &Ctx = *Result.Context;
+  const SourceManager &SMgr = *Result.SourceManager;
+  SM = &SMgr;
+  LangOpts = &Ctx.getLangOpts();
+  knowledge();
+
+  if (const auto *Call = Result.Nodes.getNodeAs<CallExpr>("call")) {
+    const auto *FD = Result.Nodes.getNodeAs<FunctionDecl>("fn");
+    llvm::SmallVector<const Expr *, 8> Args(Call->arguments().begin(), Call->arguments().end());
+    // Member operator calls put the object first; drop it so indices match
+    // the declaration's parameters.
+    if (const auto *OCE = dyn_cast<CXXOperatorCallExpr>(Call)) {
+      if (OCE->getOperator() == OO_Equal && Args.size() == 2) {
+        // std::string/json assignment: same as the built-in one.
+        const Expr *L = Args[0]->IgnoreParenImpCasts();
+        if (const auto *DRE = dyn_cast<DeclRefExpr>(L))
+          checkNamed(DRE->getDecl()->getName(), Args[1], DRE->getDecl(),
+                     hasProdReadyAnnotation(DRE->getDecl(), "credential"), Ctx);
+        else if (const auto *ME = dyn_cast<MemberExpr>(L))
+          checkNamed(ME->getMemberDecl()->getName(), Args[1], ME->getMemberDecl(),
+                     hasProdReadyAnnotation(ME->getMemberDecl(), "credential"), Ctx);
+        else if (const auto *Sub = dyn_cast<CXXOperatorCallExpr>(L);
+                 Sub && Sub->getOperator() == OO_Subscript && Sub->getNumArgs() == 2)
+          checkKeyValue(Sub->getArg(1), Args[1], Ctx);
+        return;
+      }
+      if (isa<CXXMethodDecl>(FD) && !Args.empty())
+        Args.erase(Args.begin());
+    }
+    checkCall(Call, FD, Args, Ctx);
+    return;
+  }
+  if (const auto *CE = Result.Nodes.getNodeAs<CXXConstructExpr>("construct")) {
+    if (const CXXConstructorDecl *Ctor = CE->getConstructor()) {
+      llvm::SmallVector<const Expr *, 8> Args(CE->arguments().begin(), CE->arguments().end());
+      // std::pair<K, V>{"password", "..."}: a key/value pair.
+      const CXXRecordDecl *RD = Ctor->getParent();
+      if (RD && RD->getIdentifier() && RD->getName() == "pair" && Args.size() == 2) {
+        checkKeyValue(Args[0], Args[1], Ctx);
+        return;
+      }
+      checkCall(CE, Ctor, Args, Ctx);
+    }
+    return;
+  }
+  if (const auto *VD = Result.Nodes.getNodeAs<VarDecl>("var")) {
+    if (isa<ParmVarDecl>(VD))
+      return;
+    checkNamed(VD->getName(), Result.Nodes.getNodeAs<Expr>("init"), VD,
+               hasProdReadyAnnotation(VD, "credential"), Ctx);
+    return;
+  }
+  if (const auto *PD = Result.Nodes.getNodeAs<ParmVarDecl>("parm")) {
+    if (PD->hasUninstantiatedDefaultArg() || !PD->getDefaultArg())
+      return;
+    checkNamed(PD->getName(), PD->getDefaultArg(), PD, hasProdReadyAnnotation(PD, "credential"),
+               Ctx);
+    return;
+  }
+  if (const auto *FDl = Result.Nodes.getNodeAs<FieldDecl>("field")) {
+    checkNamed(FDl->getName(), Result.Nodes.getNodeAs<Expr>("init"), FDl,
+               hasProdReadyAnnotation(FDl, "credential"), Ctx);
+    return;
+  }
+  if (const auto *CI = Result.Nodes.getNodeAs<CXXCtorInitializer>("ctorinit")) {
+    if (skipLocation(CI->getSourceLocation(), SMgr))
+      return;
+    if (const FieldDecl *F = CI->getMember())
+      checkNamed(F->getName(), CI->getInit(), F, hasProdReadyAnnotation(F, "credential"), Ctx);
+    return;
+  }
+  if (const auto *BO = Result.Nodes.getNodeAs<BinaryOperator>("assign")) {
+    const Expr *L = BO->getLHS()->IgnoreParenImpCasts();
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(L))
+      checkNamed(DRE->getDecl()->getName(), BO->getRHS(), DRE->getDecl(),
+                 hasProdReadyAnnotation(DRE->getDecl(), "credential"), Ctx);
+    else if (const auto *ME = dyn_cast<MemberExpr>(L))
+      checkNamed(ME->getMemberDecl()->getName(), BO->getRHS(), ME->getMemberDecl(),
+                 hasProdReadyAnnotation(ME->getMemberDecl(), "credential"), Ctx);
+    else if (const auto *ASE = dyn_cast<ArraySubscriptExpr>(L))
+      (void)ASE;
+    return;
+  }
+  if (const auto *ILE = Result.Nodes.getNodeAs<InitListExpr>("ilist")) {
+    // Aggregates: Config{.password = "..."} / Config{"host", "..."}.
+    const InitListExpr *Sem = ILE->isSemanticForm() ? ILE : ILE->getSemanticForm();
+    if (!Sem)
+      return;
+    if (const RecordDecl *RD = Sem->getType()->getAsRecordDecl()) {
+      if (RD->isUnion())
+        return;
+      unsigned I = 0;
+      for (const FieldDecl *F : RD->fields()) {
+        if (I >= Sem->getNumInits())
+          break;
+        const Expr *Init = Sem->getInit(I++);
+        if (Init && !isa<ImplicitValueInitExpr>(Init) && !isa<CXXDefaultInitExpr>(Init))
+          checkNamed(F->getName(), Init, F, hasProdReadyAnnotation(F, "credential"), Ctx);
+      }
+      return;
+    }
+    // {"password", "..."} braced pairs that are not records (e.g. arrays of
+    // two strings) are key/value pairs too.
+    if (Sem->getNumInits() == 2 && !Sem->getType()->isArrayType())
+      checkKeyValue(Sem->getInit(0), Sem->getInit(1), Ctx);
+    return;
+  }
+  if (const auto *SL = Result.Nodes.getNodeAs<StringLiteral>("lit")) {
+    checkLiteralTokens(SL, Ctx);
+    return;
+  }
+}
+
+//===--- Sinks -----------------------------------------------------------------===//
+
+void HardcodedCredentialCheck::checkCall(const Expr *Call, const FunctionDecl *FD,
+                                         llvm::ArrayRef<const Expr *> Args, ASTContext &Ctx) {
+  if (!FD || skipLocation(Call->getBeginLoc(), *SM))
+    return;
+  bool SinkHit = false;
+  static const bool Debug = std::getenv("PRODREADY_CREDENTIAL_DEBUG") != nullptr;
+  auto TryName = [&](const FunctionDecl *F) {
+    if (Debug)
+      llvm::errs() << "prodready-hardcoded-credential: call to '" << functionName(F) << "'\n";
+    auto Range = SinksByFunction.equal_range(functionName(F));
+    for (auto It = Range.first; It != Range.second; ++It) {
+      SinkHit = true;
+      checkSink(*It->second, Call, FD, Args, Ctx);
+    }
+  };
+  TryName(FD);
+  if (const auto *MD = dyn_cast<CXXMethodDecl>(FD))
+    for (const CXXMethodDecl *O : MD->overridden_methods())
+      TryName(O);
+  if (SinkHit)
+    return;
+  // User functions: annotated or credential-named parameters, and setters
+  // named after a credential (setPassword(x)).
+  const FunctionDecl *Decl = FD->getTemplateInstantiationPattern()
+                                 ? FD->getTemplateInstantiationPattern()
+                                 : FD;
+  const secrets::Knowledge &K = knowledge();
+  for (unsigned I = 0; I < Args.size() && I < Decl->getNumParams(); ++I) {
+    const ParmVarDecl *P = Decl->getParamDecl(I);
+    if (isa<CXXDefaultArgExpr>(Args[I]))
+      continue;
+    bool Annotated = hasProdReadyAnnotation(P, "credential");
+    if (Annotated || (P->getIdentifier() && K.classifyName(P->getName().str()).Verdict ==
+                                                secrets::NameVerdict::Credential)) {
+      checkNamed(P->getName(), Args[I], P, Annotated, Ctx);
+      continue;
+    }
+    if (Decl->getNumParams() == 1 && Decl->getIdentifier()) {
+      std::vector<std::string> W = secrets::splitWords(Decl->getName().str());
+      if (W.size() >= 2 && W[0] == "set") {
+        std::string Rest = Decl->getName().str().substr(3);
+        if (K.classifyName(Rest).Verdict == secrets::NameVerdict::Credential)
+          checkNamed(Rest, Args[I], P, false, Ctx);
+      }
+    }
+  }
+}
+
+void HardcodedCredentialCheck::checkSink(const secrets::Sink &S, const Expr *Call,
+                                         const FunctionDecl *FD,
+                                         llvm::ArrayRef<const Expr *> Args, ASTContext &Ctx) {
+  if (S.Arity >= 0 && FD->getNumParams() != static_cast<unsigned>(S.Arity))
+    return;
+  if (S.WhenArg >= 0) {
+    if (static_cast<size_t>(S.WhenArg) >= Args.size())
+      return;
+    std::string N = enumeratorName(Args[S.WhenArg]);
+    if (N.empty())
+      return;
+    if (std::find(S.WhenNames.begin(), S.WhenNames.end(), N) == S.WhenNames.end())
+      return;
+  }
+  int ArgIndex = S.Param;
+  const secrets::Knowledge &K = knowledge();
+  std::string Func = functionName(FD);
+  if (isa<CXXConstructorDecl>(FD) && Func.rfind("::") != std::string::npos)
+    Func.erase(Func.rfind("::")); // "soci::session", not "soci::session::session"
+  std::string ParamName = S.ParamName;
+  if (ParamName.empty() && static_cast<unsigned>(S.Param) < FD->getNumParams())
+    ParamName = FD->getParamDecl(S.Param)->getName().str();
+  std::string Where = "'" + Func + "'" + (ParamName.empty() ? "" : " parameter '" + ParamName + "'");
+  unsigned Cwe = S.Kind.find("key") != std::string::npos &&
+                         S.Kind.find("API") == std::string::npos &&
+                         S.Kind.find("access") == std::string::npos
+                     ? 321
+                     : 798;
+
+  if (S.Form == secrets::ValueForm::RedisCommand) {
+    if (static_cast<size_t>(ArgIndex) >= Args.size())
+      return;
+    ast::RecoveredString R = recover(Args[ArgIndex], Ctx);
+    if (R.empty())
+      return;
+    int FormatArg = -1;
+    std::string_view Text(R.Text);
+    if (auto Sp = K.redisAuthPassword(Text, &FormatArg)) {
+      std::string_view Secret = Text.substr(Sp->Offset, Sp->Length);
+      if (Secret.find(Hole) == std::string_view::npos && !K.rejectedAtSink(Secret))
+        report(3, Cwe, "hardcoded " + S.Kind + " in 'AUTH' command", "passed to " + Where,
+               Args[ArgIndex], S.Env, false, &R, Sp->Offset, Sp->Length, Ctx);
+      return;
+    }
+    if (FormatArg < 0)
+      return;
+    ArgIndex = S.Param + 1 + FormatArg;
+    Where = "'" + Func + "' as the 'AUTH' password";
+  }
+  if (static_cast<size_t>(ArgIndex) >= Args.size() || isa<CXXDefaultArgExpr>(Args[ArgIndex]))
+    return;
+  const Expr *Arg = Args[ArgIndex];
+  ast::RecoveredString R = recover(Arg, Ctx);
+  if (R.empty())
+    return;
+  std::string_view Text(R.Text);
+  std::optional<secrets::Span> Sp;
+  std::string What = "hardcoded " + S.Kind;
+  switch (S.Form) {
+  case secrets::ValueForm::Direct:
+  case secrets::ValueForm::RedisCommand:
+    Sp = secrets::Span{0, Text.size()};
+    break;
+  case secrets::ValueForm::ConnectionString:
+    Sp = secrets::connectionStringPassword(Text);
+    What += " in connection string";
+    break;
+  case secrets::ValueForm::UserPwd:
+    Sp = secrets::userPwdPassword(Text);
+    What += " in 'user:password'";
+    break;
+  case secrets::ValueForm::HeaderLine: {
+    std::string Kind;
+    Sp = K.headerLineCredential(Text, &Kind);
+    What = "hardcoded " + Kind + " in '" +
+           std::string(Text.substr(0, Text.find(':'))) + "' header";
+    break;
+  }
+  case secrets::ValueForm::HeaderValue: {
+    if (static_cast<size_t>(S.NameArg) >= Args.size())
+      return;
+    std::string Name = enumeratorName(Args[S.NameArg]);
+    if (Name.empty()) {
+      ast::RecoveredString NR = recover(Args[S.NameArg], Ctx);
+      if (NR.empty() || !NR.Complete)
+        return;
+      Name = NR.Text;
+    }
+    std::replace(Name.begin(), Name.end(), '_', '-');
+    std::string Kind;
+    Sp = K.headerValueCredential(Name, Text, &Kind);
+    What = "hardcoded " + Kind + " in '" + Name + "' header";
+    break;
+  }
+  }
+  if (!Sp || Sp->Length == 0)
+    return;
+  std::string_view Secret = Text.substr(Sp->Offset, Sp->Length);
+  if (Secret.find(Hole) != std::string_view::npos || K.rejectedAtSink(Secret))
+    return;
+  bool Fixable = S.Fixable && S.Form == secrets::ValueForm::Direct;
+  std::string Env = S.Env.empty() ? secrets::envVarName(ParamName) : S.Env;
+  report(3, Cwe, What, "passed to " + Where, Arg, Env, Fixable, &R, Sp->Offset, Sp->Length,
+         Ctx);
+}
+
+//===--- Credential-named destinations ----------------------------------------===//
+
+void HardcodedCredentialCheck::checkNamed(llvm::StringRef DestName, const Expr *Value,
+                                          const NamedDecl *Dest, bool Annotated,
+                                          ASTContext &Ctx) {
+  if (!Value || DestName.empty())
+    return;
+  if (Dest && hasProdReadyAnnotation(Dest, "not_credential"))
+    return;
+  if (skipLocation(Value->getBeginLoc(), *SM))
+    return;
+  const secrets::Knowledge &K = knowledge();
+  secrets::NameResult N = K.classifyName(DestName.str());
+  if (!Annotated && N.Verdict != secrets::NameVerdict::Credential)
+    return;
+  ast::RecoveredString R = recover(Value, Ctx);
+  if (R.empty())
+    return;
+  std::string_view Text(R.Text);
+  std::string Kind = N.Verdict == secrets::NameVerdict::Credential ? N.Kind : "credential";
+  // A connection string or URI stored in a credential-named variable: the
+  // password part is the secret.
+  std::optional<secrets::Span> Sp;
+  if (auto C = secrets::connectionStringPassword(Text, /*RequireOtherKeys=*/true))
+    Sp = C;
+  else
+    Sp = secrets::Span{0, Text.size()};
+  std::string_view Secret = Text.substr(Sp->Offset, Sp->Length);
+  if (Secret.find(Hole) != std::string_view::npos)
+    return;
+  if (Annotated) {
+    if (K.rejectedAtSink(Secret))
+      return;
+  } else if (K.classifyValue(Secret, MinEntropy) != secrets::ValueVerdict::Secret) {
+    return;
+  }
+  std::string Env = secrets::envVarName(DestName.str());
+  report(1, 798, "hardcoded " + Kind, "in '" + DestName.str() + "'", Value, Env,
+         Sp->Offset == 0 && Sp->Length == Text.size(), &R, Sp->Offset, Sp->Length, Ctx);
+}
+
+void HardcodedCredentialCheck::checkKeyValue(const Expr *Key, const Expr *Value,
+                                             ASTContext &Ctx) {
+  if (!Key || !Value)
+    return;
+  ast::RecoveredString KR = recover(Key, Ctx);
+  if (KR.empty() || !KR.Complete || KR.Text.empty() || KR.Text.size() > 64)
+    return;
+  const secrets::Knowledge &K = knowledge();
+  if (K.classifyName(KR.Text).Verdict == secrets::NameVerdict::Credential) {
+    checkNamed(KR.Text, Value, nullptr, false, Ctx);
+    return;
+  }
+  // {"Authorization", "Bearer ..."} header pairs.
+  ast::RecoveredString VR = recover(Value, Ctx);
+  if (VR.empty())
+    return;
+  std::string Kind;
+  std::string_view Text(VR.Text);
+  auto Sp = K.headerValueCredential(KR.Text, Text, &Kind);
+  if (!Sp || Sp->Length == 0)
+    return;
+  std::string_view Secret = Text.substr(Sp->Offset, Sp->Length);
+  if (Secret.find(Hole) != std::string_view::npos ||
+      K.classifyValue(Secret, MinEntropy) != secrets::ValueVerdict::Secret)
+    return;
+  if (skipLocation(Value->getBeginLoc(), *SM))
+    return;
+  report(2, 798, "hardcoded " + Kind + " in '" + KR.Text + "' header", "", Value, "API_TOKEN",
+         false, &VR, Sp->Offset, Sp->Length, Ctx);
+}
+
+void HardcodedCredentialCheck::macroDefined(llvm::StringRef Name, SourceLocation LitLoc,
+                                            llvm::StringRef Text, SourceLocation) {
+  if (!SM || skipLocation(LitLoc, *SM))
+    return;
+  const secrets::Knowledge &K = knowledge();
+  if (K.classifyName(Name.str()).Verdict != secrets::NameVerdict::Credential)
+    return;
+  std::string_view V(Text.data(), Text.size());
+  if (K.classifyValue(V, MinEntropy) != secrets::ValueVerdict::Secret)
+    return;
+  unsigned Key = SM->getSpellingLoc(LitLoc).getRawEncoding();
+  auto &Slot = Findings[Key];
+  if (Slot && Slot->Priority >= 1)
+    return;
+  auto F = std::make_unique<Finding>();
+  F->Priority = 1;
+  F->Loc = LitLoc;
+  F->Message = "hardcoded " + K.classifyName(Name.str()).Kind + " '" + secrets::mask(V) +
+               "' in macro '" + Name.str() + "' [CWE-798]";
+  F->NoFixReason = "the value is defined by a macro";
+  F->Replacement = accessorCall(secrets::envVarName(Name.str()));
+  Slot = std::move(F);
+}
+
+//===--- Token formats anywhere -------------------------------------------------===//
+
+void HardcodedCredentialCheck::checkLiteralTokens(const StringLiteral *SL, ASTContext &Ctx) {
+  if (SL->getCharByteWidth() != 1 || SL->getLength() < 8)
+    return;
+  if (skipLocation(SL->getBeginLoc(), *SM))
+    return;
+  const secrets::Knowledge &K = knowledge();
+  std::string Text = SL->getString().str();
+  ast::RecoveredString R;
+  R.Text = Text;
+  ast::StringPiece P;
+  P.Literal = SL;
+  P.Origin = SL;
+  P.FromMacro = SL->getBeginLoc().isMacroID();
+  P.Length = Text.size();
+  R.Pieces.push_back(P);
+  // A destination name (const char* kGithubToken = "ghp_...") names the fix.
+  std::string Env;
+  DynTypedNodeList Ps = Ctx.getParents(*SL);
+  for (unsigned Guard = 0; Guard < 4 && !Ps.empty(); ++Guard) {
+    if (const auto *VD = Ps[0].get<VarDecl>()) {
+      Env = secrets::envVarName(VD->getName().str());
+      break;
+    }
+    const Stmt *S = Ps[0].get<Stmt>();
+    if (!S || !(isa<ImplicitCastExpr>(S) || isa<ParenExpr>(S) ||
+                isa<MaterializeTemporaryExpr>(S) || isa<CXXBindTemporaryExpr>(S) ||
+                isa<ExprWithCleanups>(S) ||
+                (isa<CXXConstructExpr>(S) &&
+                 isStringClass(cast<CXXConstructExpr>(S)->getType()->getAsCXXRecordDecl()))))
+      break;
+    Ps = Ctx.getParents(*S);
+  }
+  for (const secrets::TokenMatch &M : K.findTokens(Text)) {
+    report(2, 798, M.Format->Name, "in string literal", SL, Env.empty() ? M.Format->Env : Env,
+           true, &R, M.Where.Offset, M.Where.Length, Ctx);
+    return;
+  }
+  if (auto Sp = secrets::connectionStringPassword(Text, /*RequireOtherKeys=*/true)) {
+    std::string_view Secret = std::string_view(Text).substr(Sp->Offset, Sp->Length);
+    if (K.classifyValue(Secret, 0.0) == secrets::ValueVerdict::Secret ||
+        K.classifyValue(Secret, 0.0) == secrets::ValueVerdict::Identifier)
+      report(2, 798, "hardcoded password in connection string", "in string literal", SL,
+             Env.empty() ? "DATABASE_URL" : Env, false, &R, Sp->Offset, Sp->Length, Ctx);
+  }
+}
+
+//===--- Reporting ---------------------------------------------------------------===//
+
+std::string HardcodedCredentialCheck::accessorCall(const std::string &Env) const {
+  return Accessor + "(\"" + Env + "\")";
+}
+
+void HardcodedCredentialCheck::report(int Priority, unsigned Cwe, const std::string &What,
+                                      const std::string &Where, const Expr *UseSite,
+                                      const std::string &Env, bool SinkFixable,
+                                      const void *Recovered, size_t Off, size_t Len,
+                                      ASTContext &Ctx) {
+  const auto &R = *static_cast<const ast::RecoveredString *>(Recovered);
+  const ast::StringPiece *Piece = nullptr;
+  for (const ast::StringPiece &P : R.Pieces)
+    if (P.Literal && Off < P.Offset + P.Length && P.Offset < Off + Len) {
+      Piece = &P;
+      break;
+    }
+  if (!Piece)
+    return;
+  const StringLiteral *SL = Piece->Literal;
+  SourceLocation Loc = SM->getSpellingLoc(SL->getBeginLoc());
+  if (SM->isInSystemHeader(Loc) || skipLocation(Loc, *SM))
+    return;
+  unsigned Key = Loc.getRawEncoding();
+  auto &Slot = Findings[Key];
+  if (Slot && Slot->Priority >= Priority)
+    return;
+
+  std::string Secret = R.Text.substr(Off, Len);
+  auto F = std::make_unique<Finding>();
+  F->Priority = Priority;
+  F->Loc = Loc;
+  F->File = SM->getFileID(Loc);
+  std::string Masked = secrets::mask(Secret);
+  // "hardcoded password 's3…(6 chars)' passed to 'mysql_real_connect' parameter 'passwd'"
+  F->Message = What + " '" + Masked + "'" + (Where.empty() ? "" : " " + Where) + " [CWE-" +
+               std::to_string(Cwe) + "]";
+  SourceLocation UseLoc = UseSite ? SM->getFileLoc(UseSite->getBeginLoc()) : SourceLocation();
+  if (Piece->ViaVariable && UseLoc.isValid() && SM->getFileLoc(UseLoc) != SM->getFileLoc(Loc))
+    F->Notes.emplace_back(UseLoc, "the constant '" + Piece->ViaVariable->getName().str() +
+                                      "' is used here");
+  else if (Piece->FromMacro && UseLoc.isValid() && UseLoc != Loc)
+    F->Notes.emplace_back(UseLoc, "the macro value is used here");
+
+  std::string EnvName = Piece->ViaVariable ? secrets::envVarName(
+                                                 Piece->ViaVariable->getName().str())
+                                           : Env;
+  if (EnvName.empty())
+    EnvName = "SECRET";
+  F->Replacement = accessorCall(EnvName);
+
+  // Fix plan: replace the whole literal with the accessor call where that
+  // compiles; otherwise explain.
+  bool Whole = Off == Piece->Offset && Len == Piece->Length;
+  const VarDecl *Var = Piece->ViaVariable;
+  if (!Var) {
+    DynTypedNodeList Ps = Ctx.getParents(*SL);
+    for (unsigned Guard = 0; Guard < 6 && !Ps.empty(); ++Guard) {
+      if ((Var = Ps[0].get<VarDecl>()))
+        break;
+      const Stmt *S = Ps[0].get<Stmt>();
+      if (!S || !(isa<ImplicitCastExpr>(S) || isa<ParenExpr>(S) || isa<CXXConstructExpr>(S) ||
+                  isa<MaterializeTemporaryExpr>(S) || isa<ExprWithCleanups>(S) ||
+                  isa<CXXBindTemporaryExpr>(S)))
+        break;
+      Ps = Ctx.getParents(*S);
+    }
+  }
+  std::string Form; // "" (string) or ".c_str()"
+  if (!Whole)
+    F->NoFixReason = "the secret is only part of the string";
+  else if (!SinkFixable)
+    F->NoFixReason = "the argument goes with other arguments (a length, a user name) that "
+                     "must change with it";
+  else if (Piece->FromMacro || SL->getBeginLoc().isMacroID())
+    F->NoFixReason = "the value is defined by a macro";
+  else if (Var && Var->isConstexpr())
+    F->NoFixReason = "'" + Var->getName().str() + "' is constexpr";
+  else if (Var && Var->getType()->isArrayType())
+    F->NoFixReason = "'" + Var->getName().str() + "' is a character array";
+  else if (inDependentContext(enclosingDecl(SL, Ctx)))
+    F->NoFixReason = "the literal is inside a template";
+  else {
+    DynTypedNodeList Ps = Ctx.getParents(*SL);
+    while (!Ps.empty() && Ps[0].get<ParenExpr>())
+      Ps = Ctx.getParents(*Ps[0].get<ParenExpr>());
+    if (Ps.empty())
+      F->NoFixReason = "unsupported context";
+    else if (const auto *ICE = Ps[0].get<ImplicitCastExpr>();
+             ICE && ICE->getCastKind() == CK_ArrayToPointerDecay)
+      Form = ".c_str()";
+    else if (const auto *CCE = Ps[0].get<CXXConstructExpr>()) {
+      const CXXConstructorDecl *Ctor = CCE->getConstructor();
+      if (Ctor && isStringClass(Ctor->getParent()))
+        Form = "";
+      else
+        F->NoFixReason = "the literal initialises a type that may not accept std::string";
+    } else
+      F->NoFixReason = "the literal is not used as a pointer or string here";
+  }
+  if (F->NoFixReason.empty()) {
+    CharSourceRange Range = CharSourceRange::getTokenRange(SL->getSourceRange());
+    F->Fix = FixItHint::CreateReplacement(Range, F->Replacement + Form);
+    F->Replacement += Form;
+    bool StaticStorage = Var && Var->hasGlobalStorage() && !Var->isStaticLocal();
+    F->FixOnNote = StaticStorage && !FixNonLocal;
+  }
+  Slot = std::move(F);
+}
+
+void HardcodedCredentialCheck::onEndOfTranslationUnit() {
+  std::vector<Finding *> All;
+  for (auto &KV : Findings)
+    if (KV.second)
+      All.push_back(KV.second.get());
+  if (SM)
+    std::sort(All.begin(), All.end(), [&](const Finding *A, const Finding *B) {
+      return SM->isBeforeInTranslationUnit(A->Loc, B->Loc);
+    });
+  std::map<FileID, bool> IncludeDone;
+  // The include goes with the first warning-level fix of a file; failing
+  // that, with the first note-level fix.
+  std::map<FileID, const Finding *> IncludeOwner;
+  for (const Finding *F : All)
+    if (F->Fix && !F->FixOnNote && !IncludeOwner.count(F->File))
+      IncludeOwner[F->File] = F;
+  for (const Finding *F : All)
+    if (F->Fix && F->FixOnNote && !IncludeOwner.count(F->File))
+      IncludeOwner[F->File] = F;
+
+  for (const Finding *F : All) {
+    std::optional<FixItHint> Include;
+    auto Own = IncludeOwner.find(F->File);
+    if (Own != IncludeOwner.end() && Own->second == F)
+      Include = Inserter.createIncludeInsertion(F->File, AccessorHeader);
+    {
+      auto D = diag(F->Loc, "%0") << F->Message;
+      if (F->Fix && !F->FixOnNote) {
+        D << *F->Fix;
+        if (Include)
+          D << *Include;
+      }
+    }
+    for (const auto &N : F->Notes)
+      diag(N.first, "%0", DiagnosticIDs::Note) << N.second;
+    if (F->Fix && F->FixOnNote) {
+      auto D = diag(F->Loc,
+                    "read it at run time instead (the variable has static storage: the "
+                    "lookup runs during start-up)",
+                    DiagnosticIDs::Note)
+               << *F->Fix;
+      if (Include)
+        D << *Include;
+    } else if (!F->Fix) {
+      diag(F->Loc, "no automatic fix: %0; read it at run time instead, e.g. with %1",
+           DiagnosticIDs::Note)
+          << F->NoFixReason << F->Replacement;
+    }
+  }
+  Findings.clear();
+  IsTestFile.clear();
+}
+
+} // namespace prodready

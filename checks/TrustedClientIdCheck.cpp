@@ -226,7 +226,12 @@ void TrustedClientIdCheck::report(const ast::HandlerInfo &H, const ast::Function
   // Notes: the source, each hop, the sink inside a helper.
   if (S.From.Source && !SM.isInSystemHeader(S.From.Source->getBeginLoc()))
     diag(S.From.Source->getBeginLoc(), "'%0' is read from the %1 here", DiagnosticIDs::Note)
-        << (S.From.Key.empty() ? Name : S.From.Key) << flow::describe(S.From.Kind);
+        << (!S.From.Key.empty()
+                ? S.From.Key
+                : (!S.From.Hops.empty() && S.From.Hops.front()->getIdentifier()
+                       ? S.From.Hops.front()->getNameAsString()
+                       : Name))
+        << flow::describe(S.From.Kind);
   for (const VarDecl *V : S.From.Hops)
     if (V && V->getIdentifier() && !SM.isInSystemHeader(V->getLocation()))
       diag(V->getLocation(), "flows into '%0' here", DiagnosticIDs::Note) << V->getName();

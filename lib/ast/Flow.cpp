@@ -375,8 +375,19 @@ struct FunctionFlow::Impl {
       bool Role;
       if (M && isGuardCallee(M, Role))
         return std::nullopt;
-      if (auto O = client(MC->getImplicitObjectArgument(), D + 1))
-        return refine(O, MC->getNumArgs() ? MC->getArg(0) : nullptr);
+      if (auto O = client(MC->getImplicitObjectArgument(), D + 1)) {
+        // Accessors name a field: j.at("id"), query.get("doc_id").
+        static const char *const Accessors[] = {"at", "get", "find", "value", "get_value",
+                                                "getValue", "getString", "getInt", "getLong",
+                                                "get_param_value", "get_header_value", "param",
+                                                "get_claim_value", "count", "contains"};
+        bool Accessor = false;
+        if (M && M->getIdentifier())
+          for (const char *A : Accessors)
+            if (M->getName() == A)
+              Accessor = true;
+        return Accessor ? refine(O, MC->getNumArgs() ? MC->getArg(0) : nullptr) : O;
+      }
       return fromArgs(MC, M, D);
     }
     if (const auto *OC = dyn_cast<CXXOperatorCallExpr>(E)) {
@@ -874,7 +885,7 @@ struct FunctionFlow::Impl {
     if (const VarDecl *V = varOf(E))
       if (V->hasLocalStorage() && V->getInit())
         E = V->getInit();
-    auto RS = recoverString(E, Ctx, RO);
+    auto RS = recoverString(strip(E), Ctx, RO);
     if (RS.empty())
       return std::nullopt;
     auto Info = flow::analyseSql(RS.Text, FM.OwnerColumns);

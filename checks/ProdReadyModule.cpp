@@ -9,6 +9,7 @@
 #include "checks/ProdReadyCheck.h"
 #include "checks/HardcodedCredentialCheck.h"
 #include "checks/TrustedClientIdCheck.h"
+#include "checks/UnindexedQueryCheck.h"
 
 #if PRODREADY_LLVM_MAJOR >= 22
 #include "clang-tidy/ClangTidyModule.h"
@@ -41,6 +42,7 @@ public:
     (void)Factories;
     registerProdReadyCheck<HardcodedCredentialCheck>(Factories, "prodready-hardcoded-credential");
     registerProdReadyCheck<TrustedClientIdCheck>(Factories, "prodready-trusted-client-id");
+    registerProdReadyCheck<UnindexedQueryCheck>(Factories, "prodready-unindexed-query");
   }
 
   ClangTidyOptions getModuleOptions() override { return ClangTidyOptions(); }

@@ -24,6 +24,9 @@ pkgs=(
   clang-19 clang-tidy-19 clang-tools-19 libclang-19-dev libclang-cpp19-dev llvm-19-dev llvm-19-tools
   # libraries used by lib/
   nlohmann-json3-dev libsqlite3-dev libpg-query-dev libgtest-dev
+  # prodready-unindexed-query: a real PostgreSQL for the differential test,
+  # libFuzzer runtime for the bounded fuzz run of lib/sql
+  postgresql libclang-rt-19-dev
   # real framework and client headers the lit tests and examples compile against
   libcpp-httplib-dev libpistache-dev libcpprest-dev libboost-dev libcivetweb-dev libpoco-dev
   libpqxx-dev libpq-dev libsqlitecpp-dev libsoci-dev libmysqlcppconn-dev libmariadb-dev

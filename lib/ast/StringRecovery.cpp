@@ -5,6 +5,7 @@
 #include "clang/AST/Decl.h"
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/ExprCXX.h"
+#include "clang/Analysis/Analyses/ExprMutationAnalyzer.h"
 
 using namespace clang;
 
@@ -154,6 +155,10 @@ public:
           visit(VD->getInit(), VD, Depth + 1);
           return;
         }
+        if (Opts.FollowUnmodifiedLocals && isUnmodifiedLocal(VD)) {
+          visit(VD->getInit(), VD, Depth + 1);
+          return;
+        }
       }
       hole(E);
       return;
@@ -169,6 +174,19 @@ public:
   }
 
 private:
+  /// A local string variable with an initialiser that its function never
+  /// modifies (no assignment, +=, non-const call, non-const reference taken).
+  bool isUnmodifiedLocal(const VarDecl *VD) const {
+    if (!VD->isLocalVarDecl() || !VD->getInit() || VD->getType()->isReferenceType() ||
+        VD->isStaticLocal() || !isStringLike(VD->getType()))
+      return false;
+    const auto *FD = dyn_cast_or_null<FunctionDecl>(VD->getParentFunctionOrMethod());
+    if (!FD || !FD->getBody())
+      return false;
+    ExprMutationAnalyzer A(*FD->getBody(), const_cast<ASTContext &>(Ctx));
+    return !A.isMutated(VD);
+  }
+
   void literal(const StringLiteral *SL, const VarDecl *Via) {
     if (SL->getCharByteWidth() != 1) {
       hole(SL);

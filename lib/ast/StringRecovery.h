@@ -59,6 +59,10 @@ struct RecoveryOptions {
   std::string Placeholder = "?";
   /// Maximum depth of variable/expression hops.
   unsigned MaxDepth = 8;
+  /// Also follow a non-const local variable (`std::string sql = "..." + ...;`)
+  /// when nothing in its function modifies it after the initialiser
+  /// (clang's ExprMutationAnalyzer decides). Off by default.
+  bool FollowUnmodifiedLocals = false;
 };
 
 /// Recovers the compile-time string value of \p E. Returns an empty result

@@ -219,6 +219,14 @@ std::string likePrefix(const std::string &P, bool &Exact) {
   return R;
 }
 
+/// True for a regular expression that starts with ^ and a literal character.
+bool anchoredPrefix(const std::string &Re) {
+  if (Re.size() < 2 || Re[0] != '^')
+    return false;
+  char C = Re[1];
+  return std::isalnum(static_cast<unsigned char>(C)) || C == '_' || C == '-' || C == ' ';
+}
+
 /// Classifies one conjunct into a restriction / join edge / nothing.
 void classify(Ctx &C, Scope &Sc, const json &E, bool FromOuterJoinOn, int NullableSide,
               std::vector<Restriction> *OrOut = nullptr);
@@ -288,8 +296,11 @@ bool restrictionOf(Ctx &C, Scope &Sc, const json &E, Restriction &R, JoinEdge *E
         Why = "'<>' cannot use an index";
       else if (Op == "@>" || Op == "<@" || Op == "&&" || Op == "@@")
         K = OpKind::GinOp, Why = "'" + Op + "' needs a GIN or GiST index";
+      else if (Op == "~" && nodeType(Rr) == "A_Const" && nodeBody(Rr).contains("sval") &&
+               anchoredPrefix(nodeBody(Rr)["sval"].value("sval", "")))
+        K = OpKind::LikePrefix; // '^abc...': a prefix, like LIKE 'abc%'
       else if (Op == "~" || Op == "~*")
-        K = OpKind::LikeAny, Why = "a regular expression match cannot use a btree index";
+        K = OpKind::LikeAny, Why = "a regular expression match without a literal ^prefix cannot use a btree index";
       else if (Op == "!~" || Op == "!~*")
         Why = "a negated regular expression cannot use an index";
       else
@@ -314,7 +325,8 @@ bool restrictionOf(Ctx &C, Scope &Sc, const json &E, Restriction &R, JoinEdge *E
     } else if (Kind == "AEXPR_BETWEEN" || Kind == "AEXPR_BETWEEN_SYM") {
       K = OpKind::Range;
     } else if (Kind == "AEXPR_NOT_BETWEEN" || Kind == "AEXPR_NOT_BETWEEN_SYM") {
-      Why = "NOT BETWEEN cannot use an index";
+      // x NOT BETWEEN a AND b is x < a OR x > b: two range scans of the same index.
+      K = OpKind::Range;
     } else if (Kind == "AEXPR_LIKE") {
       if (Op == "!~~") {
         Why = "NOT LIKE cannot use an index";
@@ -960,7 +972,7 @@ bool isSoftDelete(const Restriction &R) {
 }
 
 /// Builds the CREATE INDEX statement(s) that would serve ref \p TR.
-std::string suggest(const Scope &Sc, int Ref, const std::vector<const Restriction *> &Rs,
+std::string suggest(const Schema &S, const Scope &Sc, int Ref, const std::vector<const Restriction *> &Rs,
                     const std::string &JoinCol, Dialect D) {
   const TableRef &TR = Sc.Refs[static_cast<size_t>(Ref)];
   bool Pg = D != Dialect::SQLite;
@@ -1047,7 +1059,9 @@ std::string suggest(const Scope &Sc, int Ref, const std::vector<const Restrictio
       std::vector<const Restriction *> BR;
       for (auto &X : Br)
         BR.push_back(&X);
-      std::string One = suggest(Sc, Ref, BR, "", D);
+      if (refServed(S, TR, BR))
+        continue; // this branch already has its index
+      std::string One = suggest(S, Sc, Ref, BR, "", D);
       if (One.empty())
         return "";
       if (Out.find(One) == std::string::npos)
@@ -1122,7 +1136,7 @@ RefVerdict explainRef(const Schema &S, const Scope &Sc, int I, const std::string
     V.Reason = qualified(TR, ProbeCol) + " has no index" + (FK ? " (foreign key)" : "") +
                ": the join reads every row of " + TR.Table;
     V.Location = ProbeLoc >= 0 ? ProbeLoc : TR.Location;
-    V.Suggestion = suggest(Sc, I, {}, ProbeCol, D);
+    V.Suggestion = suggest(S, Sc, I, {}, ProbeCol, D);
     return V;
   }
   if (Best) {
@@ -1133,7 +1147,7 @@ RefVerdict explainRef(const Schema &S, const Scope &Sc, int I, const std::string
   } else {
     V.Reason = "no condition on " + TR.Table + " can use an index";
   }
-  V.Suggestion = suggest(Sc, I, Rs, "", D);
+  V.Suggestion = suggest(S, Sc, I, Rs, "", D);
   return V;
 }
 
@@ -1200,7 +1214,7 @@ std::vector<RefVerdict> judgeScope(const Schema &S, const Scope &Sc, const Analy
         else if (E.A == static_cast<int>(I) && Reached[static_cast<size_t>(E.B)] && E.BProbesA)
           Col = E.ColA, Loc = E.LocA;
       }
-      if (!Col.empty() || AnyReached)
+      if (!Col.empty())
         Probe.push_back({static_cast<int>(I), {Col, Loc}});
     }
     if (!Probe.empty()) {

@@ -327,7 +327,7 @@ static bool isTextCast(const json &TypeName) {
   return T == "text" || T == "varchar" || T == "bpchar";
 }
 
-static void canonical(const json &N, std::string &Out) {
+static void canonical(const json &N, std::string &Out, bool InFunc = false) {
   if (N.is_object()) {
     std::string T = nodeType(N);
     const json &B = nodeBody(N);
@@ -336,8 +336,10 @@ static void canonical(const json &N, std::string &Out) {
       Out += "col(" + (F.empty() ? std::string("?") : lower(F.back())) + ")";
       return;
     }
-    if (T == "TypeCast" && B.contains("typeName") && isTextCast(B["typeName"]) &&
-        B.contains("arg")) {
+    // lower((email)::text) as pg_dump prints it == lower(email): the cast of a
+    // varchar column to text inside a function call is implicit in the query.
+    if (InFunc && T == "TypeCast" && B.contains("typeName") && isTextCast(B["typeName"]) &&
+        B.contains("arg") && nodeType(B["arg"]) == "ColumnRef") {
       canonical(B["arg"], Out);
       return;
     }
@@ -345,7 +347,10 @@ static void canonical(const json &N, std::string &Out) {
       auto Names = stringList(B.value("funcname", json::array()));
       Out += "fn(" + (Names.empty() ? std::string() : lower(Names.back())) + ";";
       if (B.contains("args"))
-        canonical(B["args"], Out);
+        for (auto &A : B["args"]) {
+          canonical(A, Out, true);
+          Out += ",";
+        }
       Out += ")";
       return;
     }

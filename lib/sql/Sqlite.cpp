@@ -53,12 +53,25 @@ std::vector<PlanAccess> readPlan(const std::vector<PlanRow> &Rows) {
   return Out;
 }
 
+/// Replaying a migration runs its statements: a seed INSERT ... SELECT with a
+/// runaway recursive CTE must not hang the compiler. Every statement gets a
+/// budget of virtual-machine steps.
+static int progressGuard(void *Counter) {
+  auto *N = static_cast<unsigned long *>(Counter);
+  return ++*N > 20000 ? 1 : 0; // x 1000 steps
+}
+
 SqliteDatabase::SqliteDatabase() {
   if (sqlite3_open_v2(":memory:", &Db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                       nullptr) != SQLITE_OK) {
     sqlite3_close(Db);
     Db = nullptr;
+    return;
   }
+  sqlite3_progress_handler(Db, 1000, progressGuard, &Steps);
+  sqlite3_limit(Db, SQLITE_LIMIT_LENGTH, 10 * 1000 * 1000);
+  // Never touch files: ATTACH of a path is refused.
+  sqlite3_limit(Db, SQLITE_LIMIT_ATTACHED, 0);
 }
 
 SqliteDatabase::~SqliteDatabase() {
@@ -96,6 +109,7 @@ bool SqliteDatabase::exec(std::string_view Sql, std::string &Error) {
     return false;
   }
   std::string S(Sql);
+  Steps = 0;
   char *Msg = nullptr;
   int Rc = sqlite3_exec(Db, S.c_str(), nullptr, nullptr, &Msg);
   if (Rc != SQLITE_OK) {
@@ -158,6 +172,7 @@ bool SqliteDatabase::explain(std::string_view Sql, std::vector<PlanRow> &Rows, s
   }
   static const std::string Prefix = "EXPLAIN QUERY PLAN ";
   std::string S = Prefix + std::string(Sql);
+  Steps = 0;
   sqlite3_stmt *St = nullptr;
   if (sqlite3_prepare_v2(Db, S.c_str(), static_cast<int>(S.size()), &St, nullptr) != SQLITE_OK) {
     Error = sqlite3_errmsg(Db);

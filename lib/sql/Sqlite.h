@@ -64,6 +64,7 @@ public:
 private:
   sqlite3 *Db = nullptr;
   std::mutex Mutex;
+  unsigned long Steps = 0;
 };
 
 /// Splits a script into complete SQLite statements (sqlite3_complete rules,

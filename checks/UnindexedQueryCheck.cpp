@@ -1,0 +1,352 @@
+//===- UnindexedQueryCheck.cpp - SQL that scans whole tables --------------===//
+#include "checks/UnindexedQueryCheck.h"
+
+#include "lib/sql/SchemaCache.h"
+
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/ExprCXX.h"
+#include "clang/ASTMatchers/ASTMatchFinder.h"
+#include "clang/Basic/SourceManager.h"
+#include "clang/Lex/Lexer.h"
+
+#include <filesystem>
+#include <map>
+
+using namespace clang;
+using namespace clang::ast_matchers;
+
+namespace prodready {
+
+namespace fs = std::filesystem;
+
+/// Marker that accepts a scan: written inside the SQL text, in a comment.
+static constexpr const char *AcceptMarker = "prodready:accept-scan";
+
+static std::vector<std::string> splitList(llvm::StringRef S) {
+  std::vector<std::string> Out;
+  llvm::SmallVector<llvm::StringRef, 8> Parts;
+  S.split(Parts, ';', -1, false);
+  for (llvm::StringRef P : Parts) {
+    llvm::SmallVector<llvm::StringRef, 8> Sub;
+    P.split(Sub, ',', -1, false);
+    for (llvm::StringRef X : Sub) {
+      X = X.trim();
+      if (!X.empty())
+        Out.push_back(X.str());
+    }
+  }
+  return Out;
+}
+
+// Booleans are read as text: the integral OptionsView::get<bool> is not
+// exported by clang-tidy in a form a GCC-built module can bind to.
+static bool parseBool(llvm::StringRef V) {
+  V = V.trim();
+  return V.equals_insensitive("true") || V == "1" || V.equals_insensitive("on") ||
+         V.equals_insensitive("yes");
+}
+
+/// Looks through a one-argument converting constructor of a wrapper class
+/// (sql::SQLString, QString, pqxx::zview...) to the text it was built from.
+static const Expr *unwrapSqlWrapper(const Expr *E) {
+  for (unsigned Guard = 0; E && Guard < 8; ++Guard) {
+    E = E->IgnoreParenImpCasts();
+    if (const auto *EWC = dyn_cast<ExprWithCleanups>(E)) {
+      E = EWC->getSubExpr();
+      continue;
+    }
+    if (const auto *MTE = dyn_cast<MaterializeTemporaryExpr>(E)) {
+      E = MTE->getSubExpr();
+      continue;
+    }
+    if (const auto *BTE = dyn_cast<CXXBindTemporaryExpr>(E)) {
+      E = BTE->getSubExpr();
+      continue;
+    }
+    if (const auto *FC = dyn_cast<CXXFunctionalCastExpr>(E)) {
+      E = FC->getSubExpr();
+      continue;
+    }
+    const auto *CCE = dyn_cast<CXXConstructExpr>(E);
+    if (!CCE || CCE->getNumArgs() == 0)
+      return E;
+    const CXXRecordDecl *RD = CCE->getConstructor()->getParent();
+    if (RD->getName() == "basic_string" || RD->getName() == "basic_string_view")
+      return E; // StringRecovery knows these
+    bool RestDefaulted = true;
+    for (unsigned I = 1; I < CCE->getNumArgs(); ++I)
+      RestDefaulted &= isa<CXXDefaultArgExpr>(CCE->getArg(I));
+    if (!RestDefaulted)
+      return E;
+    E = CCE->getArg(0);
+  }
+  return E;
+}
+
+UnindexedQueryCheck::UnindexedQueryCheck(llvm::StringRef Name, tidy::ClangTidyContext *Context)
+    : ProdReadyCheck(Name, Context), SchemaPaths(Options.get("SchemaPaths", "").str()),
+      DialectOption(Options.get("Dialect", "auto").str()),
+      SmallTables(Options.get("SmallTables", "").str()),
+      ReportSchemaErrors(parseBool(Options.get("ReportSchemaErrors", "true"))),
+      ReportUnparsableSql(parseBool(Options.get("ReportUnparsableSql", "true"))) {
+  auto D = sql::parseDialect(DialectOption);
+  if (!D)
+    configurationDiag("invalid Dialect '%0' (known: auto, postgresql, sqlite, mysql)") << DialectOption;
+  OptionDialect = D.value_or(sql::Dialect::Auto);
+  for (auto &T : splitList(SmallTables))
+    SmallTableSet.insert(llvm::StringRef(T).lower());
+}
+
+void UnindexedQueryCheck::storeOptions(tidy::ClangTidyOptions::OptionMap &Opts) {
+  Options.store(Opts, "SchemaPaths", SchemaPaths);
+  Options.store(Opts, "Dialect", DialectOption);
+  Options.store(Opts, "SmallTables", SmallTables);
+  Options.store(Opts, "ReportSchemaErrors", ReportSchemaErrors ? "true" : "false");
+  Options.store(Opts, "ReportUnparsableSql", ReportUnparsableSql ? "true" : "false");
+}
+
+std::shared_ptr<const sql::SqlEntryPoints> UnindexedQueryCheck::entryPoints() {
+  return deriveModel<sql::SqlEntryPoints>(
+      "sql/entry-points", [](const model::Model &M, std::vector<model::ModelError> &Errors) {
+        return sql::SqlEntryPoints::build(M, Errors);
+      });
+}
+
+void UnindexedQueryCheck::registerMatchers(MatchFinder *Finder) {
+  auto EP = entryPoints();
+  std::vector<std::string> Fns = EP->functionNames(), Ctors = EP->constructorClasses();
+  std::vector<llvm::StringRef> FnRefs(Fns.begin(), Fns.end()), CtorRefs(Ctors.begin(), Ctors.end());
+  if (!FnRefs.empty())
+    Finder->addMatcher(callExpr(callee(functionDecl(hasAnyName(FnRefs)).bind("fn"))).bind("call"), this);
+  if (!CtorRefs.empty())
+    Finder->addMatcher(
+        cxxConstructExpr(hasDeclaration(cxxConstructorDecl(ofClass(cxxRecordDecl(hasAnyName(CtorRefs))))))
+            .bind("ctor"),
+        this);
+  // Users' own wrappers: [[clang::annotate("prodready::sql")]] on a parameter or function.
+  Finder->addMatcher(
+      callExpr(callee(functionDecl(anyOf(hasAttr(attr::Annotate), hasAnyParameter(hasAttr(attr::Annotate))))
+                          .bind("afn")))
+          .bind("acall"),
+      this);
+}
+
+void UnindexedQueryCheck::addStatement(const Expr *SqlArg, SourceLocation CallLoc,
+                                       const sql::SqlEntryPoint *EP, const ASTContext &Ctx) {
+  if (!SqlArg || !Seen.insert(SqlArg).second)
+    return;
+  ast::RecoveryOptions RO;
+  RO.Placeholder = std::string(sql::HoleMarker);
+  RO.FollowUnmodifiedLocals = true;
+  Statement S;
+  S.Sql = ast::recoverString(unwrapSqlWrapper(SqlArg), Ctx, RO);
+  if (S.Sql.empty())
+    return;
+  bool AnyLiteral = false;
+  for (auto &P : S.Sql.Pieces)
+    AnyLiteral |= P.Literal != nullptr;
+  if (!AnyLiteral)
+    return;
+  S.CallLoc = CallLoc;
+  if (EP) {
+    S.D = EP->D;
+    S.Client = EP->Client;
+  }
+  Statements.push_back(std::move(S));
+}
+
+void UnindexedQueryCheck::check(const MatchFinder::MatchResult &Result) {
+  Context = Result.Context;
+  auto EP = entryPoints();
+  if (const auto *Call = Result.Nodes.getNodeAs<CallExpr>("call")) {
+    const auto *Fn = Result.Nodes.getNodeAs<FunctionDecl>("fn");
+    const sql::SqlEntryPoint *P = EP->function("::" + Fn->getQualifiedNameAsString());
+    if (!P)
+      return;
+    unsigned Index = static_cast<unsigned>(P->SqlArg);
+    // A member operator call lists the object as argument 0.
+    if (isa<CXXOperatorCallExpr>(Call) && isa<CXXMethodDecl>(Fn))
+      ++Index;
+    if (Index < Call->getNumArgs())
+      addStatement(Call->getArg(Index), Call->getBeginLoc(), P, *Result.Context);
+    return;
+  }
+  if (const auto *Ctor = Result.Nodes.getNodeAs<CXXConstructExpr>("ctor")) {
+    const CXXRecordDecl *RD = Ctor->getConstructor()->getParent();
+    const sql::SqlEntryPoint *P = EP->constructor("::" + RD->getQualifiedNameAsString());
+    if (!P)
+      return;
+    unsigned Index = static_cast<unsigned>(P->SqlArg);
+    if (Index < Ctor->getNumArgs() && !isa<CXXDefaultArgExpr>(Ctor->getArg(Index)))
+      addStatement(Ctor->getArg(Index), Ctor->getBeginLoc(), P, *Result.Context);
+    return;
+  }
+  if (const auto *Call = Result.Nodes.getNodeAs<CallExpr>("acall")) {
+    const auto *Fn = Result.Nodes.getNodeAs<FunctionDecl>("afn");
+    unsigned Offset = isa<CXXOperatorCallExpr>(Call) && isa<CXXMethodDecl>(Fn) ? 1 : 0;
+    bool FnMarked = hasProdReadyAnnotation(Fn, "sql");
+    bool Found = false;
+    for (unsigned I = 0; I < Fn->getNumParams(); ++I) {
+      if (!hasProdReadyAnnotation(Fn->getParamDecl(I), "sql"))
+        continue;
+      Found = true;
+      if (I + Offset < Call->getNumArgs())
+        addStatement(Call->getArg(I + Offset), Call->getBeginLoc(), nullptr, *Result.Context);
+    }
+    if (!Found && FnMarked) {
+      // A marked function: its first string-like parameter is the SQL.
+      for (unsigned I = 0; I < Fn->getNumParams(); ++I) {
+        QualType T = Fn->getParamDecl(I)->getType().getNonReferenceType();
+        bool Stringy = T->isPointerType() && T->getPointeeType()->isCharType();
+        if (const auto *RD = T->getAsCXXRecordDecl())
+          Stringy |= RD->getName() == "basic_string" || RD->getName() == "basic_string_view";
+        if (Stringy && I + Offset < Call->getNumArgs()) {
+          addStatement(Call->getArg(I + Offset), Call->getBeginLoc(), nullptr, *Result.Context);
+          break;
+        }
+      }
+    }
+  }
+}
+
+SourceLocation UnindexedQueryCheck::locationOf(const Statement &S, size_t Offset) const {
+  const SourceManager &SM = Context->getSourceManager();
+  const ast::StringPiece *P = S.Sql.pieceAt(Offset);
+  if (!P)
+    return S.CallLoc;
+  if (P->Literal) {
+    if (P->FromMacro)
+      return SM.getExpansionLoc(P->Literal->getBeginLoc());
+    size_t Within = Offset - P->Offset;
+    if (Within < P->Literal->getLength())
+      return P->Literal->getLocationOfByte(static_cast<unsigned>(Within), SM, Context->getLangOpts(),
+                                           Context->getTargetInfo());
+    return P->Literal->getBeginLoc();
+  }
+  if (P->Origin)
+    return P->Origin->getBeginLoc();
+  return S.CallLoc;
+}
+
+static std::vector<std::string> resolvePaths(const std::vector<std::string> &Paths, llvm::StringRef MainFile) {
+  std::vector<std::string> Out;
+  for (const std::string &P : Paths) {
+    std::error_code EC;
+    fs::path Path(P);
+    if (Path.is_absolute() || fs::exists(Path, EC)) {
+      Out.push_back(P);
+      continue;
+    }
+    // Relative to the directory of the file being checked, or one of its parents.
+    std::string Found;
+    for (fs::path Dir = fs::path(MainFile.str()).parent_path(); !Dir.empty(); Dir = Dir.parent_path()) {
+      if (fs::exists(Dir / Path, EC)) {
+        Found = (Dir / Path).string();
+        break;
+      }
+      if (Dir == Dir.parent_path())
+        break;
+    }
+    Out.push_back(Found.empty() ? P : Found);
+  }
+  return Out;
+}
+
+void UnindexedQueryCheck::onEndOfTranslationUnit() {
+  std::vector<Statement> Stmts = std::move(Statements);
+  Statements.clear();
+  Seen.clear();
+  if (Stmts.empty() || !Context)
+    return;
+  const SourceManager &SM = Context->getSourceManager();
+
+  // Dialect of each statement: the option wins, then the client library's,
+  // then the only dialect the translation unit uses, then PostgreSQL.
+  std::set<sql::Dialect> Used;
+  for (auto &S : Stmts)
+    if (S.D != sql::Dialect::Auto)
+      Used.insert(S.D);
+  auto dialectOf = [&](const Statement &S) {
+    if (OptionDialect != sql::Dialect::Auto)
+      return OptionDialect;
+    if (S.D != sql::Dialect::Auto)
+      return S.D;
+    if (Used.size() == 1)
+      return *Used.begin();
+    return sql::Dialect::PostgreSQL;
+  };
+
+  // Schema statements run from C++ in this translation unit.
+  std::map<sql::Dialect, std::vector<sql::SqlSource>> Extra;
+  for (auto &S : Stmts) {
+    if (!S.Sql.Complete || !sql::looksLikeDDL(S.Sql.Text))
+      continue;
+    PresumedLoc PL = SM.getPresumedLoc(SM.getExpansionLoc(locationOf(S, 0)));
+    sql::SqlSource Src;
+    Src.File = PL.isValid() ? PL.getFilename() : "<translation unit>";
+    Src.FirstLine = PL.isValid() ? PL.getLine() : 1;
+    Src.Text = S.Sql.Text;
+    Extra[dialectOf(S)].push_back(std::move(Src));
+  }
+
+  llvm::StringRef MainFile;
+  if (auto FE = SM.getFileEntryRefForID(SM.getMainFileID()))
+    MainFile = FE->getName();
+  std::vector<std::string> Paths = resolvePaths(splitList(SchemaPaths), MainFile);
+
+  std::map<sql::Dialect, std::shared_ptr<sql::LoadedSchema>> Schemas;
+  auto schemaFor = [&](sql::Dialect D) -> std::shared_ptr<sql::LoadedSchema> {
+    auto It = Schemas.find(D);
+    if (It != Schemas.end())
+      return It->second;
+    std::shared_ptr<sql::LoadedSchema> L;
+    if (!Paths.empty() || !Extra[D].empty()) {
+      L = sql::loadSchema(Paths, D, Extra[D]);
+      if (ReportSchemaErrors)
+        for (const sql::SchemaError &E : L->Errors)
+          configurationDiag("schema for %0: %1", DiagnosticIDs::Warning)
+              << getID() << E.str();
+    }
+    Schemas[D] = L;
+    return L;
+  };
+
+  sql::AnalysisOptions AO;
+  AO.SmallTables = SmallTableSet;
+  for (auto &S : Stmts) {
+    if (sql::looksLikeDDL(S.Sql.Text))
+      continue;
+    if (S.Sql.Text.find(AcceptMarker) != std::string::npos)
+      continue;
+    sql::Dialect D = dialectOf(S);
+    auto L = schemaFor(D);
+    if (!L || L->S.empty())
+      continue; // no schema known: nothing to judge against
+    sql::QueryAnalysis A = sql::analyzeQuery(*L, S.Sql.Text, AO);
+    if (A.Error) {
+      // Only complete statements: a statement with a run-time part may parse
+      // only once that part is filled in.
+      std::string M = A.Error->Message;
+      bool Syntax = D != sql::Dialect::SQLite || M.find("syntax error") != std::string::npos ||
+                    M.find("incomplete input") != std::string::npos ||
+                    M.find("unrecognized token") != std::string::npos;
+      if (ReportUnparsableSql && S.Sql.Complete && Syntax)
+        diag(locationOf(S, A.Error->Offset),
+             "SQL statement cannot be parsed as %0, so it was not checked for unindexed access: %1")
+            << sql::dialectName(D) << M;
+      continue;
+    }
+    for (const sql::Finding &F : A.Findings) {
+      SourceLocation Loc = locationOf(S, F.Offset);
+      diag(Loc, "query reads every row of table '%0': %1 [CWE-1067]") << F.Table << F.Reason;
+      if (!F.Suggestion.empty()) {
+        llvm::SmallVector<llvm::StringRef, 2> Lines;
+        llvm::StringRef(F.Suggestion).split(Lines, '\n', -1, false);
+        for (llvm::StringRef Line : Lines)
+          diag(Loc, "add an index: %0", DiagnosticIDs::Note) << Line;
+      }
+    }
+  }
+}
+
+} // namespace prodready

@@ -1,0 +1,1 @@
+CREATE TABLE things (id int PRIMARY KEY, name text);

@@ -1,0 +1,1 @@
+CREATE TABLE members (id serial PRIMARY KEY, handle text NOT NULL, team text);

@@ -1,0 +1,1 @@
+CREATE INDEX members_handle_idx ON members (handle);

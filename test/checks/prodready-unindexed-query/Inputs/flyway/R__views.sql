@@ -1,0 +1,1 @@
+CREATE OR REPLACE VIEW active_accounts AS SELECT * FROM accounts WHERE tier IS NOT NULL;

@@ -1,0 +1,1 @@
+CREATE INDEX accounts_region_plan_idx ON accounts (region, plan);

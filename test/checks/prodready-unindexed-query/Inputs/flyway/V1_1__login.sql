@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX accounts_login_idx ON accounts (login);

@@ -1,0 +1,2 @@
+DROP INDEX users_org_name_idx;
+DROP INDEX users_lower_email_idx;

@@ -281,6 +281,7 @@ def main():
     stats = {"postgresql": [0, 0], "sqlite": [0, 0]}
     sugg = {"postgresql": [0, 0], "sqlite": [0, 0]}
     disagreements, bad_suggestions, errors = [], [], []
+    groups = {}
     try:
         for n, c in enumerate(cases):
             d = c["dialect"]
@@ -303,8 +304,11 @@ def main():
                 stats[d][1] += 1
                 continue
             stats[d][1] += 1
+            grp = groups.setdefault(c["id"].split("/")[0], [0, 0])
+            grp[1] += 1
             if mine == theirs:
                 stats[d][0] += 1
+                grp[0] += 1
             else:
                 disagreements.append({"id": c["id"], "query": c["query"], "ours": sorted(mine),
                                       "engine": sorted(theirs),
@@ -337,6 +341,8 @@ def main():
     for d, (agree, tot) in stats.items():
         if tot:
             log("%-10s agreement %d/%d = %.1f%%" % (d, agree, tot, 100.0 * agree / tot))
+    for g, (agree, tot) in sorted(groups.items()):
+        log("  group %-12s %d/%d" % (g, agree, tot))
     for d, (fx, tot) in sugg.items():
         if tot:
             log("%-10s suggested indexes that fix the finding on the real engine: %d/%d" % (d, fx, tot))
@@ -358,7 +364,7 @@ def main():
     if s_tot and s_fx / s_tot < a.min_suggestion_rate:
         ok = False
     if a.report:
-        json.dump({"stats": stats, "suggestions": sugg, "disagreements": disagreements,
+        json.dump({"stats": stats, "groups": groups, "suggestions": sugg, "disagreements": disagreements,
                    "bad_suggestions": bad_suggestions, "errors": errors}, open(a.report, "w"), indent=1)
     return 0 if ok else 1
 

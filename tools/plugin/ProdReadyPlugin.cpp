@@ -82,10 +82,11 @@ class OwningConsumer : public MultiplexConsumer {
 public:
   OwningConsumer(std::unique_ptr<ClangTidyContext> Ctx,
                  std::unique_ptr<ForwardToCompiler> Forward,
+                 std::unique_ptr<DiagnosticsEngine> ForwardEngine,
                  std::unique_ptr<DiagnosticsEngine> TidyEngine,
                  std::unique_ptr<ASTConsumer> Inner)
-      : MultiplexConsumer(makeVector(std::move(Inner))), Ctx(std::move(Ctx)),
-        Forward(std::move(Forward)), TidyEngine(std::move(TidyEngine)) {}
+      : MultiplexConsumer(makeVector(std::move(Inner))), ForwardEngine(std::move(ForwardEngine)),
+        Ctx(std::move(Ctx)), Forward(std::move(Forward)), TidyEngine(std::move(TidyEngine)) {}
 
 private:
   static std::vector<std::unique_ptr<ASTConsumer>> makeVector(std::unique_ptr<ASTConsumer> C) {
@@ -93,6 +94,9 @@ private:
     V.push_back(std::move(C));
     return V;
   }
+  // The consumer owns the forwarding engine: the plugin action object is
+  // destroyed by clang right after CreateASTConsumer, so it cannot hold it.
+  std::unique_ptr<DiagnosticsEngine> ForwardEngine;
   std::unique_ptr<ClangTidyContext> Ctx;
   std::unique_ptr<ForwardToCompiler> Forward;
   std::unique_ptr<DiagnosticsEngine> TidyEngine;
@@ -171,12 +175,12 @@ public:
         new DiagnosticIDs, new DiagnosticOptions, TidyConsumer, /*ShouldOwnClient=*/true);
     Ctx->setDiagnosticsEngine(TidyEngine.get());
 #endif
-    ForwardEngines.push_back(std::move(ForwardEngine));
 
     ClangTidyASTConsumerFactory Factory(*Ctx);
     auto Inner = Factory.createASTConsumer(CI, File);
     return std::make_unique<OwningConsumer>(std::move(Ctx), std::move(Forward),
-                                            std::move(TidyEngine), std::move(Inner));
+                                            std::move(ForwardEngine), std::move(TidyEngine),
+                                            std::move(Inner));
   }
 
 private:
@@ -189,7 +193,6 @@ private:
   ClangTidyOptions ConfigOverride;
   bool HaveConfig = false;
   bool AsErrors = false;
-  std::vector<std::unique_ptr<DiagnosticsEngine>> ForwardEngines;
 };
 
 } // namespace

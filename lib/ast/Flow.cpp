@@ -978,10 +978,11 @@ struct FunctionFlow::Impl {
       return R;
     };
 
-    // Ownership predicate bound to the principal?
-    if (Sql && Sql->hasOwnerPredicate()) {
+    // Ownership predicate bound to the principal? (`owner_id = <principal>`,
+    // or the key itself compared with the principal: `id = <principal>`.)
+    if (Sql && !Sql->Placeholders.empty()) {
       for (const auto &P : Sql->Placeholders) {
-        if (!P.OwnerColumn)
+        if (!P.OwnerColumn && !P.KeyColumn)
           continue;
         if (P.Hole >= 0 && Rec) {
           int H = 0;

@@ -9,6 +9,7 @@
 #include "checks/ProdReadyCheck.h"
 #include "checks/HardcodedCredentialCheck.h"
 #include "checks/TrustedClientIdCheck.h"
+#include "checks/UnboundedCacheCheck.h"
 #include "checks/UnindexedQueryCheck.h"
 
 #if PRODREADY_LLVM_MAJOR >= 22
@@ -42,6 +43,7 @@ public:
     (void)Factories;
     registerProdReadyCheck<HardcodedCredentialCheck>(Factories, "prodready-hardcoded-credential");
     registerProdReadyCheck<TrustedClientIdCheck>(Factories, "prodready-trusted-client-id");
+    registerProdReadyCheck<UnboundedCacheCheck>(Factories, "prodready-unbounded-cache");
     registerProdReadyCheck<UnindexedQueryCheck>(Factories, "prodready-unindexed-query");
   }
 

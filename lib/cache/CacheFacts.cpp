@@ -341,7 +341,7 @@ std::string message(const ContainerFacts &F, const Verdict &V) {
   if (!F.TtlField.empty())
     M += "; entries carry '" + F.TtlField + "' but nothing ever expires them";
   else if (!F.NameHint.empty() && !Req && !Handler && !Param)
-    M += "; named like a " + F.NameHint;
+    M += "; named like a cache ('" + F.NameHint + "')";
   return M;
 }
 

@@ -1,6 +1,7 @@
 // Memoisation helpers of a pricing library.
 #include <cmath>
 #include <cstdint>
+#include <iostream>
 #include <map>
 #include <string>
 #include <unordered_map>
@@ -58,5 +59,9 @@ double level(int severity) {
 
 int main() {
   initRates();
-  return (int)(fib(30) + fx("EURUSD") + score("x") + level(1));
+  std::string sym;
+  double total = 0;
+  while (std::cin >> sym)
+    total += fib(sym.size()) + fx(sym) + score(sym) + level((int)sym.size());
+  return (int)total;
 }

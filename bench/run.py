@@ -650,7 +650,7 @@ def print_report(res, summ, sweep, schema, tus, meta, icount_res=None):
         else:
             sp = paired_ratios(sweep["rct_wall"], sweep["sweep_wall"])
             wc = paired_ratios(sweep["cold_wall"], sweep["warm_wall"])
-            out.append(fmt_table(["sweep (-j%d)" % meta["jobs"], "wall median", "cpu median", "peak RSS MB (tree)"], [
+            out.append(fmt_table(["sweep (-j%d, %s TUs)" % (meta["jobs"], sweep.get("tus", "?")), "wall median", "cpu median", "peak RSS MB (tree)"], [
                 ["run-clang-tidy", fmt_s(median(sweep["rct_wall"])), fmt_s(median(sweep["rct"])),
                  "%d" % (sweep["rss"]["rct"]["tree_rss_kb"] // 1024)],
                 ["prodready sweep --no-cache", fmt_s(median(sweep["sweep_wall"])), fmt_s(median(sweep["sweep"])),
@@ -932,6 +932,8 @@ def main(argv=None):
     ap.add_argument("--jobs", "-j", type=int, default=2)
     ap.add_argument("--no-examples", action="store_true", help="leave examples/service out of the workload")
     ap.add_argument("--skip", default="", help="comma list of: per-tu,per-check,profile,sweep,schema,tus,realism")
+    ap.add_argument("--sweep-tus", type=int, help="sweep on its own workload of N generated TUs (default: the main workload)")
+    ap.add_argument("--sweep-reps", type=int, help="repetitions of the sweep measures (default --reps)")
     ap.add_argument("--schema-scales", default="1,4,16")
     ap.add_argument("--schema-tus", type=int, help="TUs for the schema scaling (default 8; quick 2)")
     ap.add_argument("--tu-base", type=int, help="TU scaling base: base x 1/4/16 TUs (default 4; quick 1)")
@@ -1024,8 +1026,13 @@ def main(argv=None):
                 results["summary"] = summ
             if "sweep" not in skip:
                 if tools.sweep_available():
-                    log("bench: sweep vs run-clang-tidy (-j%d)" % a.jobs)
-                    sweep = measure_sweep(runner, tools, wl, reps, a.jobs, log)
+                    swl = wl
+                    if a.sweep_tus:
+                        swl = os.path.join(out, "sweep-workload")
+                        gen_workload.generate(swl, a.sweep_tus, 1, 1.0, None, None, a.seed)
+                    log("bench: sweep vs run-clang-tidy (-j%d) on %d TUs" % (a.jobs, len(load_entries(swl))))
+                    sweep = measure_sweep(runner, tools, swl, a.sweep_reps or reps, a.jobs, log)
+                    sweep["tus"] = len(load_entries(swl))
                     sweep["available"] = True
                 else:
                     log("bench: sweep: not available (`prodready sweep --help` failed); skipped")

@@ -981,8 +981,9 @@ def main(argv=None):
     entries = load_entries(wl)
     if a.measure_tus:
         entries = pick_entries(entries, a.measure_tus, quick)
+    chosen = {e["file"] for e in entries}
     log("bench: workload %s: %d TUs (%d lines), schema %d tables" % (
-        wl, len(entries), sum(t["lines"] for t in man["tus"]), man["schema"]["tables"]))
+        wl, len(entries), sum(t["lines"] for t in man["tus"] if t["file"] in chosen), man["schema"]["tables"]))
     meta = {"date": datetime.datetime.utcnow().strftime("%Y-%m-%d %H:%M UTC"), "host": platform.node(),
             "cpu": _cpu_model(), "cores": os.cpu_count(), "load_before": os.getloadavg()[0],
             "tus": len(entries), "reps": reps, "jobs": a.jobs, "quick": quick, "build": os.path.abspath(a.build),

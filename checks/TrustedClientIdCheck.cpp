@@ -122,7 +122,7 @@ void TrustedClientIdCheck::analyseHandler(const ast::HandlerInfo &H, ASTContext 
       report(H, F, S, C);
 }
 
-static std::string valueName(const ast::SinkUse &S) {
+static std::string valueName(const ast::SinkUse &S, const ASTContext &Ctx) {
   const Expr *V = S.Value ? S.Value->IgnoreParenImpCasts() : nullptr;
   while (V) {
     if (const auto *DR = dyn_cast<DeclRefExpr>(V))
@@ -142,6 +142,13 @@ static std::string valueName(const ast::SinkUse &S) {
     return S.From.Hops.back()->getNameAsString();
   if (!S.From.Key.empty())
     return S.From.Key;
+  if (S.Value && !S.Value->getBeginLoc().isMacroID()) {
+    llvm::StringRef T = Lexer::getSourceText(
+        CharSourceRange::getTokenRange(S.Value->getSourceRange()), Ctx.getSourceManager(),
+        Ctx.getLangOpts());
+    if (!T.empty() && T.size() <= 40 && T.find('\n') == llvm::StringRef::npos)
+      return T.str();
+  }
   return "value";
 }
 
@@ -200,7 +207,7 @@ void TrustedClientIdCheck::report(const ast::HandlerInfo &H, const ast::Function
   SourceLocation Loc = S.Call->getBeginLoc();
   if (Loc.isMacroID())
     Loc = SM.getExpansionLoc(Loc);
-  std::string Name = valueName(S);
+  std::string Name = valueName(S, C);
   std::string Route;
   auto RIt = Routes.find(H.Function->getCanonicalDecl());
   if (RIt != Routes.end() && !RIt->second.Path.empty())

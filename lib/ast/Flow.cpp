@@ -982,7 +982,7 @@ struct FunctionFlow::Impl {
     // or the key itself compared with the principal: `id = <principal>`.)
     if (Sql && !Sql->Placeholders.empty()) {
       for (const auto &P : Sql->Placeholders) {
-        if (!P.OwnerColumn && !P.KeyColumn)
+        if (!P.Where) // any WHERE column compared with the principal scopes the rows
           continue;
         if (P.Hole >= 0 && Rec) {
           int H = 0;
@@ -1045,7 +1045,7 @@ struct FunctionFlow::Impl {
             continue;
           auto O = Piece.Origin ? client(Piece.Origin) : std::nullopt;
           for (const auto &P : Sql->Placeholders)
-            if (P.Hole == H && O && (P.KeyColumn || P.OwnerColumn)) {
+            if (P.Hole == H && O && (P.KeyColumn || P.OwnerColumn || (O->Identity && P.Where))) {
               if (Sql->Verb == "INSERT" && !(P.OwnerColumn && O->Identity))
                 continue;
               Report = true;
@@ -1069,14 +1069,14 @@ struct FunctionFlow::Impl {
         bool Any = false;
         if (Pos == 0 && Name.empty()) {
           for (const auto &P : Sql->Placeholders)
-            if (P.KeyColumn || P.OwnerColumn) {
+            if (P.KeyColumn || P.OwnerColumn || (C.O.Identity && P.Where)) {
               Any = true;
               V.IdentityColumn = V.IdentityColumn || P.OwnerColumn;
             }
           // Arrays of parameters (libpq): every placeholder may be it.
         } else {
           for (const auto *P : Matching(Pos, Name))
-            if (P->KeyColumn || P->OwnerColumn) {
+            if (P->KeyColumn || P->OwnerColumn || (C.O.Identity && P->Where)) {
               if (Sql->Verb == "INSERT" && !(P->OwnerColumn && C.O.Identity))
                 continue;
               Any = true;

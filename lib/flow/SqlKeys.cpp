@@ -188,6 +188,7 @@ SqlStatementInfo analyseSql(std::string_view Sql, const std::string &OwnerColumn
     P.Column = columnName(Col);
     P.OwnerColumn = std::regex_search(P.Column, Owner);
     P.KeyColumn = !P.OwnerColumn && isIdLikeName(P.Column);
+    P.Where = true;
   };
   std::string Prev2, Prev1; // previous identifier/op texts for `col =`
   Tok Prev1Kind = Tok::Other;

@@ -34,6 +34,7 @@ struct SqlPlaceholder {
   std::string Column;  ///< column it is compared with ("" if none)
   bool KeyColumn = false;   ///< column looks like an object key
   bool OwnerColumn = false; ///< column looks like an ownership column
+  bool Where = false;       ///< compared with Column in WHERE/ON/HAVING
 };
 
 struct SqlStatementInfo {

@@ -46,7 +46,18 @@ TEST(FlowSql, SetClauseIsNotAPredicate) {
   EXPECT_FALSE(I.Placeholders[0].OwnerColumn);
   EXPECT_FALSE(I.Placeholders[0].KeyColumn);
   EXPECT_TRUE(I.Placeholders[1].KeyColumn);
+  EXPECT_FALSE(I.Placeholders[0].Where);
+  EXPECT_TRUE(I.Placeholders[1].Where);
   EXPECT_FALSE(I.hasOwnerPredicate());
+}
+
+TEST(FlowSql, AnyWhereColumnIsRecorded) {
+  auto I = analyseSql("SELECT id FROM orders WHERE buyer = $1 ORDER BY id LIMIT $2");
+  ASSERT_EQ(I.Placeholders.size(), 2u);
+  EXPECT_TRUE(I.Placeholders[0].Where);
+  EXPECT_EQ(I.Placeholders[0].Column, "buyer");
+  EXPECT_FALSE(I.Placeholders[0].KeyColumn);
+  EXPECT_FALSE(I.Placeholders[1].Where);
 }
 
 TEST(FlowSql, LimitIsNotAKey) {

@@ -1,0 +1,70 @@
+// CivetWeb callbacks (real <civetweb.h>) registered with mg_set_request_handler:
+// query variables read with mg_get_var into a buffer, hiredis and libpq sinks.
+// RUN: %check_prodready %s prodready-trusted-client-id %t -- -- -std=c++17 -I%S/Inputs -I/usr/include/postgresql
+#include "app.h"
+
+#include <civetweb.h>
+#include <hiredis/hiredis.h>
+#include <libpq-fe.h>
+
+#include <cstdlib>
+#include <cstring>
+
+PGconn *pg;
+redisContext *redis;
+
+static int get_cart(struct mg_connection *conn, void *) {
+  const struct mg_request_info *ri = mg_get_request_info(conn);
+  char cart[64];
+  mg_get_var(ri->query_string, ri->query_string ? strlen(ri->query_string) : 0, "cart_id", cart,
+             sizeof cart);
+  redisReply *r = (redisReply *)redisCommand(redis, "HGETALL cart:%s", cart);
+  // CHECK-MESSAGES: :[[@LINE-1]]:33: warning: object id 'cart' from query parameter 'cart_id' of '/cart' reaches 'redisCommand' (redis access) without an authorization check
+  freeReplyObject(r);
+  mg_printf(conn, "HTTP/1.1 200 OK\r\n\r\n");
+  return 200;
+}
+
+static int get_invoice(struct mg_connection *conn, void *) {
+  const struct mg_request_info *ri = mg_get_request_info(conn);
+  char id[32];
+  mg_get_var(ri->query_string, ri->query_string ? strlen(ri->query_string) : 0, "id", id,
+             sizeof id);
+  const char *params[] = {id};
+  PGresult *res = PQexecParams(pg, "DELETE FROM invoices WHERE id = $1", 1, nullptr, params,
+                               nullptr, nullptr, 0);
+  // CHECK-MESSAGES: :[[@LINE-2]]:19: warning: object id 'params' from query parameter 'id' of '/invoice' reaches 'PQexecParams' (DELETE … FROM invoices)
+  PQclear(res);
+  return 200;
+}
+
+// Negative: the owner comes from the session, bound in the same statement.
+static int get_invoice_owned(struct mg_connection *conn, void *) {
+  const struct mg_request_info *ri = mg_get_request_info(conn);
+  app::User u = app::current_user(mg_get_header(conn, "Cookie"));
+  char id[32];
+  mg_get_var(ri->query_string, ri->query_string ? strlen(ri->query_string) : 0, "id", id,
+             sizeof id);
+  std::string owner = std::to_string(u.id);
+  const char *params[] = {id, owner.c_str()};
+  PGresult *res = PQexecParams(pg, "SELECT * FROM invoices WHERE id = $1 AND customer_id = $2",
+                               2, nullptr, params, nullptr, nullptr, 0);
+  PQclear(res);
+  return 200;
+}
+
+// Negative: a non-key variable.
+static int search(struct mg_connection *conn, void *) {
+  const struct mg_request_info *ri = mg_get_request_info(conn);
+  char q[64];
+  mg_get_var(ri->query_string, ri->query_string ? strlen(ri->query_string) : 0, "q", q, sizeof q);
+  redisCommand(redis, "ZRANGEBYLEX idx [%s +", q);
+  return 200;
+}
+
+void start(struct mg_context *ctx) {
+  mg_set_request_handler(ctx, "/cart", get_cart, nullptr);
+  mg_set_request_handler(ctx, "/invoice", get_invoice, nullptr);
+  mg_set_request_handler(ctx, "/invoice-owned", get_invoice_owned, nullptr);
+  mg_set_request_handler(ctx, "/search", search, nullptr);
+}

@@ -471,7 +471,9 @@ void HardcodedCredentialCheck::check(const MatchFinder::MatchResult &Result) {
 
 void HardcodedCredentialCheck::checkCall(const Expr *Call, const FunctionDecl *FD,
                                          llvm::ArrayRef<const Expr *> Args, ASTContext &Ctx) {
-  if (!FD || skipLocation(Call->getBeginLoc(), *SM))
+  // The call may be spelled by a system macro (curl_easy_setopt is one): the
+  // place that matters is where it is expanded.
+  if (!FD || skipLocation(SM->getExpansionLoc(Call->getBeginLoc()), *SM))
     return;
   bool SinkHit = false;
   static const bool Debug = std::getenv("PRODREADY_CREDENTIAL_DEBUG") != nullptr;

@@ -1429,6 +1429,25 @@ struct FunctionFlow::Impl {
         Vars[P].Client = O;
       }
     }
+    if (!Summary && Handler && Handler->Spec && Handler->Spec->ExtraParamsAreRouteParams) {
+      // Crow `<int>` / Drogon `{1}` path parameters arrive as handler parameters.
+      for (const ParmVarDecl *P : FD->parameters()) {
+        if (P == Handler->RequestParam || P == Handler->ResponseParam)
+          continue;
+        QualType T = P->getType().getNonReferenceType();
+        if (!T->isIntegerType() && !T->isRecordType())
+          continue;
+        if (const auto *RD = T->getAsCXXRecordDecl()) {
+          std::string N = qualifiedName(RD);
+          if (N != "std::basic_string" && N != "std::basic_string_view")
+            continue; // callbacks, responses...
+        }
+        Origin O;
+        O.Kind = flow::SourceKind::RouteParameter;
+        O.Key = P->getName().str();
+        Vars[P].Client = O;
+      }
+    }
     for (int Iter = 0; Iter < 6; ++Iter) {
       Changed = false;
       step();

@@ -42,7 +42,15 @@ static const CXXRecordDecl *recordOf(QualType T) {
   if (const auto *PT = T->getAs<PointerType>())
     T = PT->getPointeeType();
   T = T.getCanonicalType().getUnqualifiedType();
-  if (const auto *RD = T->getAsCXXRecordDecl())
+  const CXXRecordDecl *RD = T->getAsCXXRecordDecl();
+  // std::shared_ptr<drogon::HttpRequest> (HttpRequestPtr), unique_ptr: the pointee.
+  if (const auto *Spec = dyn_cast_or_null<ClassTemplateSpecializationDecl>(RD)) {
+    std::string N = Spec->getSpecializedTemplate()->getQualifiedNameAsString();
+    if ((N == "std::shared_ptr" || N == "std::unique_ptr") && Spec->getTemplateArgs().size() > 0 &&
+        Spec->getTemplateArgs()[0].getKind() == TemplateArgument::Type)
+      return recordOf(Spec->getTemplateArgs()[0].getAsType());
+  }
+  if (RD)
     return RD->getDefinition() ? RD->getDefinition() : RD;
   return nullptr;
 }

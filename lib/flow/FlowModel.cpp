@@ -182,6 +182,13 @@ std::shared_ptr<FlowModel> FlowModel::build(const model::Model &M,
     model::getString(E, "response-type", H.ResponseType, Errors, false);
     H.ResponseType = std::string(stripGlobal(H.ResponseType));
     model::getString(E, "forbidden", H.Forbidden, Errors, false);
+    std::string RP;
+    if (model::getString(E, "route-parameters", RP, Errors, false) && !RP.empty()) {
+      if (RP == "extra-parameters")
+        H.ExtraParamsAreRouteParams = true;
+      else
+        Errors.push_back(E.error("route-parameters must be 'extra-parameters'", "route-parameters"));
+    }
     auto En = E.Value->find("enabled");
     if (En != E.Value->end() && En->is_boolean())
       H.Enabled = En->get<bool>();

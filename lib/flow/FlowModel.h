@@ -50,6 +50,9 @@ struct HandlerSpec {
   /// replaced by the response parameter's name, "{request}" by the request's.
   std::string Forbidden;
   bool Enabled = true;
+  /// Crow/Drogon: handler parameters other than request/response/callback
+  /// are the route's path parameters (`"route-parameters": "extra-parameters"`).
+  bool ExtraParamsAreRouteParams = false;
 };
 
 struct RouteSpec {

@@ -34,6 +34,19 @@ TEST(FlowModel, BuiltinLoadsWithoutErrors) {
   EXPECT_FALSE(FM->Principals.empty());
 }
 
+TEST(FlowModel, CrowAndDrogonPathParameters) {
+  std::vector<model::ModelError> Errors;
+  auto FM = builtin(Errors);
+  int Extra = 0;
+  for (const auto &H : FM->Handlers)
+    if (H.ExtraParamsAreRouteParams) {
+      ++Extra;
+      EXPECT_TRUE(H.Framework == "Crow" || H.Framework == "Drogon") << H.Framework;
+    }
+  EXPECT_EQ(Extra, 2);
+  EXPECT_NE(FM->sinkForFunction("drogon::orm::Mapper::findByPrimaryKey"), nullptr);
+}
+
 TEST(FlowModel, SinksByName) {
   std::vector<model::ModelError> Errors;
   auto FM = builtin(Errors);

@@ -859,8 +859,17 @@ void HardcodedCredentialCheck::report(int Priority, unsigned Cwe, const std::str
     if (Ps.empty())
       F->NoFixReason = "unsupported context";
     else if (const auto *ICE = Ps[0].get<ImplicitCastExpr>();
-             ICE && ICE->getCastKind() == CK_ArrayToPointerDecay)
+             ICE && ICE->getCastKind() == CK_ArrayToPointerDecay) {
       Form = ".c_str()";
+      // std::string s = "..." / f(const std::string &): the decayed pointer
+      // only feeds a string constructor, which takes the string as well.
+      DynTypedNodeList GPs = Ctx.getParents(*ICE);
+      if (!GPs.empty())
+        if (const auto *CCE = GPs[0].get<CXXConstructExpr>())
+          if (CCE->getNumArgs() >= 1 && CCE->getArg(0) == ICE && CCE->getConstructor() &&
+              isStringClass(CCE->getConstructor()->getParent()))
+            Form = "";
+    }
     else if (const auto *CCE = Ps[0].get<CXXConstructExpr>()) {
       const CXXConstructorDecl *Ctor = CCE->getConstructor();
       if (Ctor && isStringClass(Ctor->getParent()))

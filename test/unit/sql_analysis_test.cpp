@@ -330,3 +330,23 @@ TEST(SqlSqlite, SplitKeepsTriggerBodies) {
   auto S = splitSqliteStatements("CREATE TABLE a(x);\nCREATE TRIGGER t AFTER INSERT ON a BEGIN SELECT 1; SELECT 2; END;\nSELECT 3");
   ASSERT_EQ(S.size(), 3u);
 }
+
+// Cases the differential test against PostgreSQL taught us.
+TEST(SqlRules, LessonsFromTheRealPlanner) {
+  Pg P;
+  // x NOT BETWEEN a AND b is two range scans (x < a OR x > b) of the same index.
+  EXPECT_TRUE(P("SELECT * FROM users WHERE org_id NOT BETWEEN 1 AND 5").Findings.empty());
+  // An anchored regular expression is a prefix match: served like LIKE 'ab%'
+  // by an index with a "C" collation; unanchored or case-insensitive is not.
+  EXPECT_TRUE(P("SELECT * FROM users WHERE code ~ '^ab'").Findings.empty());
+  EXPECT_EQ(P("SELECT * FROM users WHERE code ~ 'ab'").Findings.size(), 1u);
+  EXPECT_EQ(P("SELECT * FROM users WHERE code ~* '^ab'").Findings.size(), 1u);
+  // A cast on the column needs an expression index, even to text.
+  auto A = P("SELECT * FROM users WHERE org_id::text = $1");
+  ASSERT_EQ(A.Findings.size(), 1u);
+  EXPECT_NE(A.Findings[0].Reason.find("has no expression index"), std::string::npos);
+  // No redundant suggestion for an OR branch that already has its index.
+  auto B = P("SELECT * FROM users WHERE id = 1 OR email = 'x'");
+  ASSERT_EQ(B.Findings.size(), 1u);
+  EXPECT_EQ(B.Findings[0].Suggestion.find("users_id_idx"), std::string::npos);
+}

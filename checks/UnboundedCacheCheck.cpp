@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 #include "checks/UnboundedCacheCheck.h"
 #include "lib/ast/RequestModel.h"
+#include "lib/report/FactSink.h"
 
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/ParentMapContext.h"
@@ -1453,7 +1454,7 @@ void UnboundedCacheCheck::check(const MatchFinder::MatchResult &Result) {
     }
 
     cache::Verdict V = cache::decide(F, DOpts);
-    if (!ExportFacts.empty())
+    if (!ExportFacts.empty() || report::factsEnabled())
       Export.Containers.push_back(F);
     if (!V.Report)
       continue;
@@ -1509,6 +1510,10 @@ void UnboundedCacheCheck::check(const MatchFinder::MatchResult &Result) {
     diag(C->D->getLocation(), "%0", DiagnosticIDs::Note) << Advice;
   }
 
+  // Inside `prodready sweep`, hand the facts to the sweep, which judges
+  // containers spread over several files once it has seen every TU.
+  if (report::factsEnabled())
+    report::publishFacts("prodready-unbounded-cache", Export.toJson());
   if (!ExportFacts.empty()) {
     std::error_code EC = llvm::sys::fs::create_directories(ExportFacts);
     std::string Base = llvm::sys::path::filename(Export.MainFile).str();

@@ -9,6 +9,7 @@
 #include "clang/Basic/SourceManager.h"
 #include "clang/Lex/Lexer.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 
@@ -302,14 +303,29 @@ void UnindexedQueryCheck::onEndOfTranslationUnit() {
     std::shared_ptr<sql::LoadedSchema> L;
     if (!Paths.empty() || !Extra[D].empty()) {
       L = sql::loadSchema(Paths, D, Extra[D]);
-      if (ReportSchemaErrors)
+      if (ReportSchemaErrors) {
+        // Sorted, as clang-tidy prints location-less diagnostics (the plugin
+        // prints them as they come).
+        std::vector<std::string> Msgs;
         for (const sql::SchemaError &E : L->Errors)
-          configurationDiag("schema for %0: %1", DiagnosticIDs::Warning)
-              << getID() << E.str();
+          Msgs.push_back(E.str());
+        std::sort(Msgs.begin(), Msgs.end());
+        for (const std::string &M : Msgs)
+          configurationDiag("schema for %0: %1", DiagnosticIDs::Warning) << getID() << M;
+      }
     }
     Schemas[D] = L;
     return L;
   };
+
+  // Diagnostics are emitted in source order (the compiler plugin prints them
+  // as they come; clang-tidy sorts them).
+  struct Pending {
+    SourceLocation Loc;
+    std::string Table, Reason, ParseDialect, ParseMessage;
+    std::vector<std::string> Notes;
+  };
+  std::vector<Pending> Out;
 
   sql::AnalysisOptions AO;
   AO.SmallTables = SmallTableSet;
@@ -330,22 +346,39 @@ void UnindexedQueryCheck::onEndOfTranslationUnit() {
       bool Syntax = D != sql::Dialect::SQLite || M.find("syntax error") != std::string::npos ||
                     M.find("incomplete input") != std::string::npos ||
                     M.find("unrecognized token") != std::string::npos;
-      if (ReportUnparsableSql && S.Sql.Complete && Syntax)
-        diag(locationOf(S, A.Error->Offset),
-             "SQL statement cannot be parsed as %0, so it was not checked for unindexed access: %1")
-            << sql::dialectName(D) << M;
+      if (ReportUnparsableSql && S.Sql.Complete && Syntax) {
+        Pending P;
+        P.Loc = locationOf(S, A.Error->Offset);
+        P.ParseDialect = sql::dialectName(D);
+        P.ParseMessage = M;
+        Out.push_back(std::move(P));
+      }
       continue;
     }
     for (const sql::Finding &F : A.Findings) {
-      SourceLocation Loc = locationOf(S, F.Offset);
-      diag(Loc, "query reads every row of table '%0': %1 [CWE-1067]") << F.Table << F.Reason;
-      if (!F.Suggestion.empty()) {
-        llvm::SmallVector<llvm::StringRef, 2> Lines;
-        llvm::StringRef(F.Suggestion).split(Lines, '\n', -1, false);
-        for (llvm::StringRef Line : Lines)
-          diag(Loc, "add an index: %0", DiagnosticIDs::Note) << Line;
-      }
+      Pending P;
+      P.Loc = locationOf(S, F.Offset);
+      P.Table = F.Table;
+      P.Reason = F.Reason;
+      llvm::SmallVector<llvm::StringRef, 2> Lines;
+      llvm::StringRef(F.Suggestion).split(Lines, '\n', -1, false);
+      for (llvm::StringRef Line : Lines)
+        P.Notes.push_back(Line.str());
+      Out.push_back(std::move(P));
     }
+  }
+  std::stable_sort(Out.begin(), Out.end(), [&](const Pending &A, const Pending &B) {
+    return SM.isBeforeInTranslationUnit(SM.getExpansionLoc(A.Loc), SM.getExpansionLoc(B.Loc));
+  });
+  for (const Pending &P : Out) {
+    if (!P.ParseDialect.empty()) {
+      diag(P.Loc, "SQL statement cannot be parsed as %0, so it was not checked for unindexed access: %1")
+          << P.ParseDialect << P.ParseMessage;
+      continue;
+    }
+    diag(P.Loc, "query reads every row of table '%0': %1 [CWE-1067]") << P.Table << P.Reason;
+    for (const std::string &N : P.Notes)
+      diag(P.Loc, "add an index: %0", DiagnosticIDs::Note) << N;
   }
 }
 

@@ -32,7 +32,8 @@ pkgs=(
   libpqxx-dev libpq-dev libsqlitecpp-dev libsoci-dev libmysqlcppconn-dev libmariadb-dev
   libhiredis-dev libcurl4-openssl-dev libcpp-jwt-dev libssl-dev
 )
-pkgs+=(clang-22 clang-tidy-22 libclang-22-dev libclang-cpp22-dev llvm-22-dev llvm-22-tools libclang-rt-22-dev)
+# (no libclang-rt-22-dev: the bounded libFuzzer run of lib/sql runs in the LLVM 19 leg)
+pkgs+=(clang-22 clang-tidy-22 libclang-22-dev libclang-cpp22-dev llvm-22-dev llvm-22-tools)
 # benchmarks (bench/run.py): GNU time for peak RSS, valgrind for instruction counts/profiles
 pkgs+=(time valgrind)
 

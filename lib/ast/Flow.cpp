@@ -1209,7 +1209,11 @@ struct FunctionFlow::Impl {
     if (!Cfg)
       return false;
     PM = std::make_unique<ParentMap>(Body);
+#if PRODREADY_LLVM_MAJOR >= 22
+    SM = std::make_unique<CFGStmtMap>(*Cfg, *PM); // Build() became a constructor in 22
+#else
     SM.reset(CFGStmtMap::Build(Cfg.get(), PM.get()));
+#endif
     return SM != nullptr;
   }
 

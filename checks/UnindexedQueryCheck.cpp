@@ -130,6 +130,12 @@ void UnindexedQueryCheck::registerMatchers(MatchFinder *Finder) {
                           .bind("afn")))
           .bind("acall"),
       this);
+  // ... and on a constructor parameter (a statement wrapper: Stmt st(db, sql)).
+  Finder->addMatcher(
+      cxxConstructExpr(hasDeclaration(cxxConstructorDecl(hasAnyParameter(hasAttr(attr::Annotate)))
+                                          .bind("actorfn")))
+          .bind("actor"),
+      this);
 }
 
 void UnindexedQueryCheck::addStatement(const Expr *SqlArg, SourceLocation CallLoc,
@@ -180,6 +186,13 @@ void UnindexedQueryCheck::check(const MatchFinder::MatchResult &Result) {
     unsigned Index = static_cast<unsigned>(P->SqlArg);
     if (Index < Ctor->getNumArgs() && !isa<CXXDefaultArgExpr>(Ctor->getArg(Index)))
       addStatement(Ctor->getArg(Index), Ctor->getBeginLoc(), P, *Result.Context);
+    return;
+  }
+  if (const auto *Ctor = Result.Nodes.getNodeAs<CXXConstructExpr>("actor")) {
+    const auto *Fn = Result.Nodes.getNodeAs<CXXConstructorDecl>("actorfn");
+    for (unsigned I = 0; I < Fn->getNumParams() && I < Ctor->getNumArgs(); ++I)
+      if (hasProdReadyAnnotation(Fn->getParamDecl(I), "sql"))
+        addStatement(Ctor->getArg(I), Ctor->getBeginLoc(), nullptr, *Result.Context);
     return;
   }
   if (const auto *Call = Result.Nodes.getNodeAs<CallExpr>("acall")) {

@@ -63,23 +63,48 @@ std::string ResultCache::pathFor(const std::string &Key) const {
   return Dir + "/" + Key.substr(0, 2) + "/" + Key + ".json";
 }
 
+nlohmann::json entryToJson(const CacheEntry &E) {
+  nlohmann::json Deps = nlohmann::json::array();
+  for (const Dependency &D : E.Deps)
+    Deps.push_back({{"path", D.Path}, {"size", D.Size}, {"mtime_ns", D.MtimeNs}, {"hash", D.Hash}});
+  nlohmann::json Findings = nlohmann::json::array();
+  for (const Finding &F : E.Findings)
+    Findings.push_back(toJson(F));
+  nlohmann::json Failures = nlohmann::json::array();
+  for (const Failure &F : E.Failures)
+    Failures.push_back(toJson(F));
+  return {{"deps", Deps}, {"findings", Findings}, {"failures", Failures}, {"facts", E.Facts}};
+}
+
+CacheEntry entryFromJson(const nlohmann::json &J) {
+  CacheEntry E;
+  for (const auto &D : J.at("deps"))
+    E.Deps.push_back({D.value("path", ""), D.value("size", uint64_t(0)),
+                      D.value("mtime_ns", int64_t(0)), D.value("hash", "")});
+  for (const auto &F : J.at("findings"))
+    E.Findings.push_back(findingFromJson(F));
+  for (const auto &F : J.at("failures"))
+    E.Failures.push_back(failureFromJson(F));
+  if (J.contains("facts") && J["facts"].is_array())
+    E.Facts = J["facts"];
+  return E;
+}
+
 bool ResultCache::lookup(const std::string &Key, CacheEntry &Out) {
   std::string Text;
   std::string Path = pathFor(Key);
   if (!readFile(Path, Text))
     return false;
-  nlohmann::json J;
+  CacheEntry E;
   try {
-    J = nlohmann::json::parse(Text);
+    nlohmann::json J = nlohmann::json::parse(Text);
+    if (J.value("format", 0) != CacheFormat)
+      return false;
+    E = entryFromJson(J);
   } catch (...) {
     return false; // a damaged entry is a miss
   }
-  if (J.value("format", 0) != CacheFormat)
-    return false;
-  CacheEntry E;
-  for (const auto &D : J["deps"]) {
-    Dependency Dep{D.value("path", ""), D.value("size", uint64_t(0)),
-                   D.value("mtime_ns", int64_t(0)), D.value("hash", "")};
+  for (const Dependency &Dep : E.Deps) {
     uint64_t Size;
     int64_t Mtime;
     if (!statFile(Dep.Path, Size, Mtime))
@@ -91,31 +116,15 @@ bool ResultCache::lookup(const std::string &Key, CacheEntry &Out) {
       if (!describeFile(Dep.Path, Now) || Now.Hash != Dep.Hash)
         return false;
     }
-    E.Deps.push_back(Dep);
   }
-  for (const auto &F : J["findings"])
-    E.Findings.push_back(findingFromJson(F));
-  for (const auto &F : J["failures"])
-    E.Failures.push_back(failureFromJson(F));
-  if (J.contains("facts") && J["facts"].is_array())
-    E.Facts = J["facts"];
   ::utime(Path.c_str(), nullptr); // mark as recently used
   Out = std::move(E);
   return true;
 }
 
 void ResultCache::store(const std::string &Key, const CacheEntry &E) {
-  nlohmann::json Deps = nlohmann::json::array();
-  for (const Dependency &D : E.Deps)
-    Deps.push_back({{"path", D.Path}, {"size", D.Size}, {"mtime_ns", D.MtimeNs}, {"hash", D.Hash}});
-  nlohmann::json Findings = nlohmann::json::array();
-  for (const Finding &F : E.Findings)
-    Findings.push_back(toJson(F));
-  nlohmann::json Failures = nlohmann::json::array();
-  for (const Failure &F : E.Failures)
-    Failures.push_back(toJson(F));
-  nlohmann::json J = {{"format", CacheFormat}, {"deps", Deps}, {"findings", Findings},
-                      {"failures", Failures}, {"facts", E.Facts}};
+  nlohmann::json J = entryToJson(E);
+  J["format"] = CacheFormat;
   std::string Path = pathFor(Key);
   std::lock_guard<std::mutex> Lock(Mu);
   makeDirs(Path.substr(0, Path.rfind('/')));

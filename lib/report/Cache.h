@@ -41,6 +41,11 @@ struct CacheEntry {
   nlohmann::json Facts = nlohmann::json::array();
 };
 
+/// One TU's results as JSON: the cache file's body and the line a sweep
+/// worker sends to its parent. entryFromJson throws on malformed input.
+nlohmann::json entryToJson(const CacheEntry &E);
+CacheEntry entryFromJson(const nlohmann::json &J);
+
 class ResultCache {
 public:
   /// \p MaxBytes bounds the directory size; older entries are evicted.

@@ -255,18 +255,8 @@ struct Worker {
     analyseOne(Context, *Setup.Database, Files[Index], Entry);
     for (auto &[Kind, Facts] : rep::drainFacts())
       Entry.Facts.push_back({{"kind", Kind}, {"facts", std::move(Facts)}});
-    nlohmann::json J = {{"index", Index}, {"facts", Entry.Facts}};
-    nlohmann::json Findings = nlohmann::json::array(), Failures = nlohmann::json::array(),
-                   Deps = nlohmann::json::array();
-    for (const auto &F : Entry.Findings)
-      Findings.push_back(rep::toJson(F));
-    for (const auto &F : Entry.Failures)
-      Failures.push_back(rep::toJson(F));
-    for (const auto &D : Entry.Deps)
-      Deps.push_back({{"path", D.Path}, {"size", D.Size}, {"mtime_ns", D.MtimeNs}, {"hash", D.Hash}});
-    J["findings"] = Findings;
-    J["failures"] = Failures;
-    J["deps"] = Deps;
+    nlohmann::json J = rep::entryToJson(Entry);
+    J["index"] = Index;
     if (!writeAll(Out, J.dump() + "\n"))
       _exit(1);
   }
@@ -428,16 +418,7 @@ int runSweep(SweepSetup &Setup, rep::Report &Report) {
             W.Buffer.erase(0, NL + 1);
             rep::CacheEntry E;
             try {
-              nlohmann::json J = nlohmann::json::parse(Line);
-              for (const auto &F : J["findings"])
-                E.Findings.push_back(rep::findingFromJson(F));
-              for (const auto &F : J["failures"])
-                E.Failures.push_back(rep::failureFromJson(F));
-              for (const auto &D : J["deps"])
-                E.Deps.push_back({D.value("path", ""), D.value("size", uint64_t(0)),
-                                  D.value("mtime_ns", int64_t(0)), D.value("hash", "")});
-              if (J.contains("facts"))
-                E.Facts = J["facts"];
+              E = rep::entryFromJson(nlohmann::json::parse(Line));
             } catch (const std::exception &Ex) {
               E.Failures.push_back({Files[W.Current], "crash",
                                     std::string("unreadable worker result: ") + Ex.what()});

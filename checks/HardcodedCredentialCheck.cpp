@@ -27,15 +27,6 @@ constexpr char Hole = '\x1A'; // stands for dynamic parts of a recovered string
 const char *DefaultTestFilePattern =
     R"((^|/)(tests|unittests?|testing|testdata|fixtures?|mocks?)/|(_test|_tests|_unittest|_mock|_fake|Test|Tests|Mock)\.(c|cc|cpp|cxx|h|hh|hpp|hxx)$)";
 
-// Booleans are read as text: the integral OptionsView::get<bool>/store<bool>
-// specialisations are mangled differently by GCC and Clang, so a module built
-// with GCC cannot bind to the ones exported by clang-tidy.
-bool parseBool(llvm::StringRef V) {
-  V = V.trim();
-  return V.equals_insensitive("true") || V == "1" || V.equals_insensitive("on") ||
-         V.equals_insensitive("yes");
-}
-
 std::vector<std::string> splitList(llvm::StringRef S) {
   llvm::SmallVector<llvm::StringRef, 8> Parts;
   S.split(Parts, ';', -1, false);
@@ -225,9 +216,9 @@ HardcodedCredentialCheck::HardcodedCredentialCheck(llvm::StringRef Name,
       ExtraIgnoredNameParts(Options.get("ExtraIgnoredNameParts", "").str()),
       ExtraPlaceholderPatterns(Options.get("ExtraPlaceholderPatterns", "").str()),
       MinEntropy(2.0),
-      ReportTestFiles(parseBool(Options.get("ReportTestFiles", "false"))),
+      ReportTestFiles(boolOption("ReportTestFiles", false)),
       TestFilePattern(Options.get("TestFilePattern", DefaultTestFilePattern).str()),
-      FixNonLocal(parseBool(Options.get("FixStaticStorage", "false"))),
+      FixNonLocal(boolOption("FixStaticStorage", false)),
       Inserter(Options.getLocalOrGlobal("IncludeStyle", tidy::utils::IncludeSorter::IS_LLVM),
                areDiagsSelfContained()) {
   std::string ME = Options.get("MinEntropy", "2.0").str();
@@ -254,9 +245,9 @@ void HardcodedCredentialCheck::storeOptions(clang::tidy::ClangTidyOptions::Optio
   char Buf[32];
   std::snprintf(Buf, sizeof Buf, "%g", MinEntropy);
   Options.store(Opts, "MinEntropy", Buf);
-  Options.store(Opts, "ReportTestFiles", ReportTestFiles ? "true" : "false");
+  Options.store(Opts, "ReportTestFiles", boolText(ReportTestFiles));
   Options.store(Opts, "TestFilePattern", TestFilePattern);
-  Options.store(Opts, "FixStaticStorage", FixNonLocal ? "true" : "false");
+  Options.store(Opts, "FixStaticStorage", boolText(FixNonLocal));
   Options.store(Opts, "IncludeStyle", Inserter.getStyle());
 }
 

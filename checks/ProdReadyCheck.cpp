@@ -31,6 +31,24 @@ std::string ProdReadyCheck::globalOption(llvm::StringRef Key, llvm::StringRef De
   return It->second.Value;
 }
 
+bool ProdReadyCheck::boolOption(llvm::StringRef LocalName, bool Default) {
+  std::string Raw = Options.get(LocalName, "").str();
+  llvm::StringRef V = llvm::StringRef(Raw).trim();
+  if (V.empty())
+    return Default;
+  for (const char *T : {"true", "1", "on", "yes"})
+    if (V.equals_insensitive(T))
+      return true;
+  for (const char *F : {"false", "0", "off", "no"})
+    if (V.equals_insensitive(F))
+      return false;
+  configurationDiag("invalid value '%0' for boolean option '%1.%2' (expected true or false); "
+                    "using %3",
+                    clang::DiagnosticIDs::Error)
+      << V << getID() << LocalName << boolText(Default);
+  return Default;
+}
+
 const ClangTidyOptions &ProdReadyCheck::getCurrentOptions() const {
   return TidyContext->getOptions();
 }

@@ -61,6 +61,16 @@ protected:
 
   void reportModelErrors(const std::vector<model::ModelError> &Errors);
 
+  /// A boolean option of this check. Read as text (true/false, 1/0, on/off,
+  /// yes/no, any case): the integral OptionsView::get<bool>/store<bool>
+  /// specialisations are mangled differently by GCC and Clang, so a module built
+  /// with GCC cannot bind to the ones clang-tidy exports. Any other value is a
+  /// configuration error and \p Default is used.
+  bool boolOption(llvm::StringRef LocalName, bool Default);
+
+  /// The text boolOption() reads back, for storeOptions().
+  static llvm::StringRef boolText(bool V) { return V ? "true" : "false"; }
+
   /// Raw value of a global (non check-prefixed) option such as prodready.ModelFiles.
   std::string globalOption(llvm::StringRef Key, llvm::StringRef Default = "") const;
 

@@ -1234,12 +1234,6 @@ public:
   std::string Max;
 };
 
-bool parseBool(llvm::StringRef S) {
-  S = S.trim();
-  return S.equals_insensitive("true") || S == "1" || S.equals_insensitive("yes") ||
-         S.equals_insensitive("on");
-}
-
 } // namespace
 
 UnboundedCacheCheck::UnboundedCacheCheck(llvm::StringRef Name,
@@ -1250,7 +1244,7 @@ UnboundedCacheCheck::UnboundedCacheCheck(llvm::StringRef Name,
       LongLivedOwners(Options.get("LongLivedOwners", "")),
       RequestScopedOwners(Options.get("RequestScopedOwners", "")),
       ExternalGlobals(Options.get("ExternalGlobals", "unexported")),
-      ReportPublicMembers(parseBool(Options.get("ReportPublicMembers", "false"))),
+      ReportPublicMembers(boolOption("ReportPublicMembers", false)),
       ExportFacts(Options.get("ExportFacts", "")) {}
 
 void UnboundedCacheCheck::storeOptions(clang::tidy::ClangTidyOptions::OptionMap &Opts) {
@@ -1262,7 +1256,7 @@ void UnboundedCacheCheck::storeOptions(clang::tidy::ClangTidyOptions::OptionMap 
   Options.store(Opts, "ExternalGlobals", ExternalGlobals);
   // Strings only: the bool specialisations of OptionsView are not exported
   // by the clang-tidy executable that loads the module.
-  Options.store(Opts, "ReportPublicMembers", ReportPublicMembers ? "true" : "false");
+  Options.store(Opts, "ReportPublicMembers", boolText(ReportPublicMembers));
   Options.store(Opts, "ExportFacts", ExportFacts);
 }
 

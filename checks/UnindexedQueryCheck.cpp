@@ -39,14 +39,6 @@ static std::vector<std::string> splitList(llvm::StringRef S) {
   return Out;
 }
 
-// Booleans are read as text: the integral OptionsView::get<bool> is not
-// exported by clang-tidy in a form a GCC-built module can bind to.
-static bool parseBool(llvm::StringRef V) {
-  V = V.trim();
-  return V.equals_insensitive("true") || V == "1" || V.equals_insensitive("on") ||
-         V.equals_insensitive("yes");
-}
-
 /// Looks through a one-argument converting constructor of a wrapper class
 /// (sql::SQLString, QString, pqxx::zview...) to the text it was built from.
 static const Expr *unwrapSqlWrapper(const Expr *E) {
@@ -88,8 +80,8 @@ UnindexedQueryCheck::UnindexedQueryCheck(llvm::StringRef Name, tidy::ClangTidyCo
     : ProdReadyCheck(Name, Context), SchemaPaths(Options.get("SchemaPaths", "").str()),
       DialectOption(Options.get("Dialect", "auto").str()),
       SmallTables(Options.get("SmallTables", "").str()),
-      ReportSchemaErrors(parseBool(Options.get("ReportSchemaErrors", "true"))),
-      ReportUnparsableSql(parseBool(Options.get("ReportUnparsableSql", "true"))) {
+      ReportSchemaErrors(boolOption("ReportSchemaErrors", true)),
+      ReportUnparsableSql(boolOption("ReportUnparsableSql", true)) {
   auto D = sql::parseDialect(DialectOption);
   if (!D)
     configurationDiag("invalid Dialect '%0' (known: auto, postgresql, sqlite, mysql)") << DialectOption;
@@ -102,8 +94,8 @@ void UnindexedQueryCheck::storeOptions(tidy::ClangTidyOptions::OptionMap &Opts) 
   Options.store(Opts, "SchemaPaths", SchemaPaths);
   Options.store(Opts, "Dialect", DialectOption);
   Options.store(Opts, "SmallTables", SmallTables);
-  Options.store(Opts, "ReportSchemaErrors", ReportSchemaErrors ? "true" : "false");
-  Options.store(Opts, "ReportUnparsableSql", ReportUnparsableSql ? "true" : "false");
+  Options.store(Opts, "ReportSchemaErrors", boolText(ReportSchemaErrors));
+  Options.store(Opts, "ReportUnparsableSql", boolText(ReportUnparsableSql));
 }
 
 std::shared_ptr<const sql::SqlEntryPoints> UnindexedQueryCheck::entryPoints() {

@@ -47,43 +47,6 @@ static bool parseBool(llvm::StringRef V) {
          V.equals_insensitive("yes");
 }
 
-/// Looks through a one-argument converting constructor of a wrapper class
-/// (sql::SQLString, QString, pqxx::zview...) to the text it was built from.
-static const Expr *unwrapSqlWrapper(const Expr *E) {
-  for (unsigned Guard = 0; E && Guard < 8; ++Guard) {
-    E = E->IgnoreParenImpCasts();
-    if (const auto *EWC = dyn_cast<ExprWithCleanups>(E)) {
-      E = EWC->getSubExpr();
-      continue;
-    }
-    if (const auto *MTE = dyn_cast<MaterializeTemporaryExpr>(E)) {
-      E = MTE->getSubExpr();
-      continue;
-    }
-    if (const auto *BTE = dyn_cast<CXXBindTemporaryExpr>(E)) {
-      E = BTE->getSubExpr();
-      continue;
-    }
-    if (const auto *FC = dyn_cast<CXXFunctionalCastExpr>(E)) {
-      E = FC->getSubExpr();
-      continue;
-    }
-    const auto *CCE = dyn_cast<CXXConstructExpr>(E);
-    if (!CCE || CCE->getNumArgs() == 0)
-      return E;
-    const CXXRecordDecl *RD = CCE->getConstructor()->getParent();
-    if (RD->getName() == "basic_string" || RD->getName() == "basic_string_view")
-      return E; // StringRecovery knows these
-    bool RestDefaulted = true;
-    for (unsigned I = 1; I < CCE->getNumArgs(); ++I)
-      RestDefaulted &= isa<CXXDefaultArgExpr>(CCE->getArg(I));
-    if (!RestDefaulted)
-      return E;
-    E = CCE->getArg(0);
-  }
-  return E;
-}
-
 UnindexedQueryCheck::UnindexedQueryCheck(llvm::StringRef Name, tidy::ClangTidyContext *Context)
     : ProdReadyCheck(Name, Context), SchemaPaths(Options.get("SchemaPaths", "").str()),
       DialectOption(Options.get("Dialect", "auto").str()),
@@ -146,7 +109,7 @@ void UnindexedQueryCheck::addStatement(const Expr *SqlArg, SourceLocation CallLo
   RO.Placeholder = std::string(sql::HoleMarker);
   RO.FollowUnmodifiedLocals = true;
   Statement S;
-  S.Sql = ast::recoverString(unwrapSqlWrapper(SqlArg), Ctx, RO);
+  S.Sql = ast::recoverString(ast::stripTextWrappers(SqlArg), Ctx, RO);
   if (S.Sql.empty())
     return;
   bool AnyLiteral = false;

@@ -77,3 +77,16 @@ void run(pqxx::work &txn, const std::string &q) {
   txn.exec_prepared("by_email", q);
   txn.exec_prepared("by_email", "a@b.c");
 }
+
+void libpq_prepared(PGconn *c, const std::string &q) {
+#define BY_NICK "by_nick_prefix"
+  PQprepare(c, BY_NICK, "SELECT id FROM users WHERE nick LIKE $1", 1, nullptr);
+  // CHECK-NOTES: :[[@LINE-1]]:53: warning: query reads every row of table 'users': LIKE prefix match on users.nick needs an index with text_pattern_ops or COLLATE "C"{{.*}} [CWE-1067]
+  // CHECK-NOTES: :[[@LINE-2]]:53: note: add an index: CREATE INDEX CONCURRENTLY IF NOT EXISTS users_nick_pattern_idx ON users (nick text_pattern_ops);
+  // CHECK-NOTES: :[[@LINE+3]]:3: note: prepared statement 'by_nick_prefix' is executed here
+  std::string p = q + "%";
+  const char *v[] = {p.c_str()};
+  PQexecPrepared(c, BY_NICK, 1, v, nullptr, nullptr, 0);
+  // Prepared under a name nothing executes: judged as today (unknown pattern).
+  PQprepare(c, "unused", "SELECT id FROM users WHERE nick = $1", 1, nullptr);
+}

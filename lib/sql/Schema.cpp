@@ -443,6 +443,19 @@ void Schema::apply(const SqlSource &Source, bool MySQL, bool ReportErrors) {
 namespace prodready::sql {
 namespace {
 
+/// The end of a comment ("--", "#", "/* */") that starts at \p I, or \p I.
+size_t commentEnd(std::string_view S, size_t I) {
+  if ((S[I] == '-' && I + 1 < S.size() && S[I + 1] == '-') || S[I] == '#') {
+    size_t E = S.find('\n', I);
+    return E == std::string_view::npos ? S.size() : E;
+  }
+  if (S[I] == '/' && I + 1 < S.size() && S[I + 1] == '*') {
+    size_t E = S.find("*/", I + 2);
+    return E == std::string_view::npos ? S.size() : E + 2;
+  }
+  return I;
+}
+
 /// Splits at top-level \p Sep (outside quotes, comments and parentheses):
 /// (begin, end) pairs into \p S.
 std::vector<std::pair<size_t, size_t>> splitTopLevel(std::string_view S, char Sep) {
@@ -457,19 +470,8 @@ std::vector<std::pair<size_t, size_t>> splitTopLevel(std::string_view S, char Se
           ++I;
       continue;
     }
-    if (C == '-' && I + 1 < S.size() && S[I + 1] == '-') {
-      while (I < S.size() && S[I] != '\n')
-        ++I;
-      continue;
-    }
-    if (C == '#') {
-      while (I < S.size() && S[I] != '\n')
-        ++I;
-      continue;
-    }
-    if (C == '/' && I + 1 < S.size() && S[I + 1] == '*') {
-      size_t E = S.find("*/", I + 2);
-      I = E == std::string_view::npos ? S.size() : E + 1;
+    if (size_t End = commentEnd(S, I); End != I) {
+      I = End - 1;
       continue;
     }
     if (C == '(')
@@ -501,14 +503,8 @@ std::vector<Tok> tokens(std::string_view S) {
       ++I;
       continue;
     }
-    if ((C == '-' && I + 1 < S.size() && S[I + 1] == '-') || C == '#') {
-      while (I < S.size() && S[I] != '\n')
-        ++I;
-      continue;
-    }
-    if (C == '/' && I + 1 < S.size() && S[I + 1] == '*') {
-      size_t E = S.find("*/", I + 2);
-      I = E == std::string_view::npos ? S.size() : E + 2;
+    if (size_t End = commentEnd(S, I); End != I) {
+      I = End;
       continue;
     }
     if (C == '(') {

@@ -41,47 +41,13 @@ std::vector<std::string> splitList(llvm::StringRef S) {
 /// and one-argument converting constructors of string-ish wrapper classes
 /// (sql::SQLString, beast string_param, nlohmann::json...).
 const Expr *unwrap(const Expr *E) {
-  for (unsigned Guard = 0; E && Guard < 16; ++Guard) {
-    E = E->IgnoreParenImpCasts();
-    if (const auto *EWC = dyn_cast<ExprWithCleanups>(E)) {
-      E = EWC->getSubExpr();
-      continue;
-    }
-    if (const auto *MTE = dyn_cast<MaterializeTemporaryExpr>(E)) {
-      E = MTE->getSubExpr();
-      continue;
-    }
-    if (const auto *BTE = dyn_cast<CXXBindTemporaryExpr>(E)) {
-      E = BTE->getSubExpr();
-      continue;
-    }
-    if (const auto *CCE = dyn_cast<CXXConstructExpr>(E)) {
-      if (CCE->getNumArgs() >= 1 && !isa<CXXTemporaryObjectExpr>(CCE)) {
-        bool RestDefaulted = true;
-        for (unsigned I = 1; I < CCE->getNumArgs(); ++I)
-          RestDefaulted &= isa<CXXDefaultArgExpr>(CCE->getArg(I));
-        if (RestDefaulted && CCE->getConstructor() &&
-            !CCE->getConstructor()->isCopyOrMoveConstructor()) {
-          const Expr *A = CCE->getArg(0)->IgnoreParenImpCasts();
-          if (isa<StringLiteral>(A) || isa<DeclRefExpr>(A) || isa<CXXConstructExpr>(A) ||
-              isa<MaterializeTemporaryExpr>(A) || isa<CXXBindTemporaryExpr>(A) ||
-              isa<CXXOperatorCallExpr>(A) || isa<CXXMemberCallExpr>(A) ||
-              isa<ExprWithCleanups>(A) || isa<CastExpr>(A)) {
-            E = CCE->getArg(0);
-            continue;
-          }
-        }
-      }
-      // A copy/move of a temporary: look inside.
-      if (CCE->getNumArgs() == 1 && CCE->getConstructor() &&
-          CCE->getConstructor()->isCopyOrMoveConstructor()) {
-        E = CCE->getArg(0);
-        continue;
-      }
-    }
-    break;
-  }
-  return E;
+  ast::TextWrapperPolicy P;
+  P.MaxSteps = 16;
+  P.FunctionalCasts = false;
+  P.StopAtStringClasses = false;
+  P.SkipTemporaryObjects = true;
+  P.RequireTextArgument = true;
+  return ast::stripTextWrappers(E, P);
 }
 
 ast::RecoveredString recover(const Expr *E, const ASTContext &Ctx) {

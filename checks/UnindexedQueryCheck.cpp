@@ -39,43 +39,6 @@ static std::vector<std::string> splitList(llvm::StringRef S) {
   return Out;
 }
 
-/// Looks through a one-argument converting constructor of a wrapper class
-/// (sql::SQLString, QString, pqxx::zview...) to the text it was built from.
-static const Expr *unwrapSqlWrapper(const Expr *E) {
-  for (unsigned Guard = 0; E && Guard < 8; ++Guard) {
-    E = E->IgnoreParenImpCasts();
-    if (const auto *EWC = dyn_cast<ExprWithCleanups>(E)) {
-      E = EWC->getSubExpr();
-      continue;
-    }
-    if (const auto *MTE = dyn_cast<MaterializeTemporaryExpr>(E)) {
-      E = MTE->getSubExpr();
-      continue;
-    }
-    if (const auto *BTE = dyn_cast<CXXBindTemporaryExpr>(E)) {
-      E = BTE->getSubExpr();
-      continue;
-    }
-    if (const auto *FC = dyn_cast<CXXFunctionalCastExpr>(E)) {
-      E = FC->getSubExpr();
-      continue;
-    }
-    const auto *CCE = dyn_cast<CXXConstructExpr>(E);
-    if (!CCE || CCE->getNumArgs() == 0)
-      return E;
-    const CXXRecordDecl *RD = CCE->getConstructor()->getParent();
-    if (RD->getName() == "basic_string" || RD->getName() == "basic_string_view")
-      return E; // StringRecovery knows these
-    bool RestDefaulted = true;
-    for (unsigned I = 1; I < CCE->getNumArgs(); ++I)
-      RestDefaulted &= isa<CXXDefaultArgExpr>(CCE->getArg(I));
-    if (!RestDefaulted)
-      return E;
-    E = CCE->getArg(0);
-  }
-  return E;
-}
-
 UnindexedQueryCheck::UnindexedQueryCheck(llvm::StringRef Name, tidy::ClangTidyContext *Context)
     : ProdReadyCheck(Name, Context), SchemaPaths(Options.get("SchemaPaths", "").str()),
       DialectOption(Options.get("Dialect", "auto").str()),
@@ -130,28 +93,145 @@ void UnindexedQueryCheck::registerMatchers(MatchFinder *Finder) {
       this);
 }
 
-void UnindexedQueryCheck::addStatement(const Expr *SqlArg, SourceLocation CallLoc,
-                                       const sql::SqlEntryPoint *EP, const ASTContext &Ctx) {
+UnindexedQueryCheck::Statement *UnindexedQueryCheck::addStatement(const Expr *SqlArg, SourceLocation CallLoc,
+                                                                  const sql::SqlEntryPoint *EP,
+                                                                  const ASTContext &Ctx) {
   if (!SqlArg || !Seen.insert(SqlArg).second)
-    return;
+    return nullptr;
   ast::RecoveryOptions RO;
   RO.Placeholder = std::string(sql::HoleMarker);
   RO.FollowUnmodifiedLocals = true;
   Statement S;
-  S.Sql = ast::recoverString(unwrapSqlWrapper(SqlArg), Ctx, RO);
+  S.Sql = ast::recoverString(ast::stripTextWrappers(SqlArg), Ctx, RO);
   if (S.Sql.empty())
-    return;
+    return nullptr;
   bool AnyLiteral = false;
   for (auto &P : S.Sql.Pieces)
     AnyLiteral |= P.Literal != nullptr;
   if (!AnyLiteral)
-    return;
+    return nullptr;
   S.CallLoc = CallLoc;
   if (EP) {
     S.D = EP->D;
     S.Client = EP->Client;
   }
   Statements.push_back(std::move(S));
+  return &Statements.back();
+}
+
+/// The text of a parameter value, with sql::BoundHole for run-time parts;
+/// null when nothing of it is literal.
+static std::optional<std::string> boundText(const Expr *E, const ASTContext &Ctx) {
+  if (!E)
+    return std::nullopt;
+  ast::RecoveryOptions RO;
+  RO.Placeholder = std::string(1, sql::BoundHole);
+  RO.FollowUnmodifiedLocals = true;
+  ast::RecoveredString R = ast::recoverString(ast::stripTextWrappers(E), Ctx, RO);
+  if (R.empty())
+    return std::nullopt;
+  return R.Text;
+}
+
+/// Parameter values passed at a call: arguments from "params-from" on, or
+/// the elements of the "param-values-arg" array.
+static sql::BoundValues valuesAt(const CallExpr *Call, const FunctionDecl *Fn, const sql::SqlEntryPoint &P,
+                                 const ASTContext &Ctx) {
+  sql::BoundValues B;
+  std::vector<const Expr *> Values;
+  if (P.ParamsFrom >= 0)
+    for (unsigned I = static_cast<unsigned>(P.ParamsFrom); I < Call->getNumArgs(); ++I)
+      Values.push_back(ast::callArgument(Call, Fn, I));
+  if (P.ParamValuesArg >= 0)
+    Values = ast::arrayElements(ast::callArgument(Call, Fn, static_cast<unsigned>(P.ParamValuesArg)), Ctx);
+  for (size_t I = 0; I < Values.size(); ++I)
+    if (auto T = boundText(Values[I], Ctx))
+      B[std::to_string(I + 1)] = *T;
+  return B;
+}
+
+void UnindexedQueryCheck::addCall(const CallExpr *Call, const FunctionDecl *Fn, const sql::SqlEntryPoint &P,
+                                  const ASTContext &Ctx) {
+  if (P.Binds) {
+    Binding B;
+    if (P.StatementArg >= 0)
+      B.Handle = ast::namedVariable(ast::callArgument(Call, Fn, static_cast<unsigned>(P.StatementArg)));
+    else if (const auto *MC = dyn_cast<CXXMemberCallExpr>(Call))
+      B.Handle = ast::namedVariable(MC->getImplicitObjectArgument());
+    const Expr *Index = ast::callArgument(Call, Fn, static_cast<unsigned>(P.IndexArg));
+    if (!B.Handle || !Index)
+      return;
+    Expr::EvalResult ER;
+    if (!Index->isValueDependent() && Index->EvaluateAsInt(ER, Ctx))
+      B.Key = std::to_string(ER.Val.getInt().getExtValue());
+    else if (auto Name = ast::constantString(Index, Ctx))
+      B.Key = *Name;
+    else
+      return;
+    B.Value = boundText(ast::callArgument(Call, Fn, static_cast<unsigned>(P.ValueArg)), Ctx);
+    Bindings.push_back(std::move(B));
+    return;
+  }
+  if (P.ExecutesPrepared) {
+    if (Prepared.addExecution(Call, ast::callArgument(Call, Fn, static_cast<unsigned>(P.NameArg)), Ctx))
+      Executions[Call] = Execution{&P, Fn};
+    return;
+  }
+  const Expr *Sql = ast::callArgument(Call, Fn, static_cast<unsigned>(P.SqlArg));
+  if (P.NameArg >= 0)
+    Prepared.addPrepare(Call, ast::callArgument(Call, Fn, static_cast<unsigned>(P.NameArg)), Sql, Ctx);
+  Statement *S = addStatement(Sql, Call->getBeginLoc(), &P, Ctx);
+  if (!S)
+    return;
+  S->Call = Call;
+  S->Bound = valuesAt(Call, Fn, P, Ctx);
+  if (P.StatementOutArg >= 0)
+    S->Handle = ast::namedVariable(ast::callArgument(Call, Fn, static_cast<unsigned>(P.StatementOutArg)));
+}
+
+/// The variable a constructor call initialises (`SQLite::Statement q(db, sql)`).
+static const VarDecl *constructedVariable(const CXXConstructExpr *E, ASTContext &Ctx) {
+  DynTypedNode N = DynTypedNode::create(*E);
+  for (unsigned Up = 0; Up < 4; ++Up) {
+    auto Parents = Ctx.getParents(N);
+    if (Parents.size() != 1)
+      return nullptr;
+    N = Parents[0];
+    if (const auto *VD = N.get<VarDecl>())
+      return VD;
+    const auto *PE = N.get<Expr>();
+    if (!PE || !(isa<ExprWithCleanups>(PE) || isa<MaterializeTemporaryExpr>(PE) ||
+                 isa<CXXBindTemporaryExpr>(PE) || isa<ImplicitCastExpr>(PE)))
+      return nullptr;
+  }
+  return nullptr;
+}
+
+sql::BoundValues UnindexedQueryCheck::boundValuesOf(const Statement &S, const std::vector<Statement> &All,
+                                                    const std::vector<Binding> &Binds) {
+  sql::BoundValues B = S.Bound;
+  if (!S.Handle)
+    return B;
+  // A handle prepared more than once: which statement a bind reaches is not known.
+  unsigned Uses = 0;
+  for (const Statement &O : All)
+    Uses += O.Handle == S.Handle;
+  if (Uses != 1)
+    return B;
+  std::map<std::string, std::optional<std::string>> ByKey;
+  for (const Binding &X : Binds) {
+    if (X.Handle != S.Handle)
+      continue;
+    auto It = ByKey.find(X.Key);
+    if (It == ByKey.end())
+      ByKey[X.Key] = X.Value;
+    else if (It->second != X.Value)
+      It->second.reset(); // bound to different values: not one known pattern
+  }
+  for (auto &[Key, Value] : ByKey)
+    if (Value)
+      B[Key] = *Value;
+  return B;
 }
 
 void UnindexedQueryCheck::check(const MatchFinder::MatchResult &Result) {
@@ -159,15 +239,8 @@ void UnindexedQueryCheck::check(const MatchFinder::MatchResult &Result) {
   auto EP = entryPoints();
   if (const auto *Call = Result.Nodes.getNodeAs<CallExpr>("call")) {
     const auto *Fn = Result.Nodes.getNodeAs<FunctionDecl>("fn");
-    const sql::SqlEntryPoint *P = EP->function("::" + Fn->getQualifiedNameAsString());
-    if (!P)
-      return;
-    unsigned Index = static_cast<unsigned>(P->SqlArg);
-    // A member operator call lists the object as argument 0.
-    if (isa<CXXOperatorCallExpr>(Call) && isa<CXXMethodDecl>(Fn))
-      ++Index;
-    if (Index < Call->getNumArgs())
-      addStatement(Call->getArg(Index), Call->getBeginLoc(), P, *Result.Context);
+    if (const sql::SqlEntryPoint *P = EP->function("::" + Fn->getQualifiedNameAsString()))
+      addCall(Call, Fn, *P, *Result.Context);
     return;
   }
   if (const auto *Ctor = Result.Nodes.getNodeAs<CXXConstructExpr>("ctor")) {
@@ -177,7 +250,8 @@ void UnindexedQueryCheck::check(const MatchFinder::MatchResult &Result) {
       return;
     unsigned Index = static_cast<unsigned>(P->SqlArg);
     if (Index < Ctor->getNumArgs() && !isa<CXXDefaultArgExpr>(Ctor->getArg(Index)))
-      addStatement(Ctor->getArg(Index), Ctor->getBeginLoc(), P, *Result.Context);
+      if (Statement *S = addStatement(Ctor->getArg(Index), Ctor->getBeginLoc(), P, *Result.Context))
+        S->Handle = constructedVariable(Ctor, *Result.Context);
     return;
   }
   if (const auto *Ctor = Result.Nodes.getNodeAs<CXXConstructExpr>("actor")) {
@@ -262,8 +336,15 @@ void UnindexedQueryCheck::onEndOfTranslationUnit() {
   std::vector<Statement> Stmts = std::move(Statements);
   Statements.clear();
   Seen.clear();
+  std::vector<Binding> Binds = std::move(Bindings);
+  Bindings.clear();
+  std::map<const CallExpr *, Execution> Execs = std::move(Executions);
+  Executions.clear();
+  ast::PreparedStatementIndex Links = std::move(Prepared);
+  Prepared.clear();
   if (Stmts.empty() || !Context)
     return;
+
   const SourceManager &SM = Context->getSourceManager();
 
   // Dialect of each statement: the option wins, then the client library's,
@@ -329,8 +410,17 @@ void UnindexedQueryCheck::onEndOfTranslationUnit() {
     SourceLocation Loc;
     std::string Table, Reason, ParseDialect, ParseMessage;
     std::vector<std::string> Notes;
+    std::string PreparedName;              ///< Run by name: the statement's name.
+    std::vector<SourceLocation> ExecSites; ///< ... and where it is run.
   };
   std::vector<Pending> Out;
+
+  /// One judgement of a statement: with the values of one group of call sites.
+  struct Job {
+    sql::BoundValues Bound;
+    std::string PreparedName;
+    std::vector<SourceLocation> ExecSites;
+  };
 
   sql::AnalysisOptions AO;
   AO.SmallTables = SmallTableSet;
@@ -343,33 +433,71 @@ void UnindexedQueryCheck::onEndOfTranslationUnit() {
     auto L = schemaFor(D);
     if (!L || L->S.empty())
       continue; // no schema known: nothing to judge against
-    sql::QueryAnalysis A = sql::analyzeQuery(*L, S.Sql.Text, AO);
-    if (A.Error) {
-      // Only complete statements: a statement with a run-time part may parse
-      // only once that part is filled in.
-      std::string M = A.Error->Message;
-      bool Syntax = D != sql::Dialect::SQLite || M.find("syntax error") != std::string::npos ||
-                    M.find("incomplete input") != std::string::npos ||
-                    M.find("unrecognized token") != std::string::npos;
-      if (ReportUnparsableSql && S.Sql.Complete && Syntax) {
+
+    // Parameter values: at the call, through the statement handle, and at
+    // each place a statement prepared by name is executed (grouped by the
+    // values passed there). With run-time parts in the SQL text the numbering
+    // of parameters is not known: no values then.
+    std::vector<Job> Jobs;
+    sql::BoundValues Base = S.Sql.Complete ? boundValuesOf(S, Stmts, Binds) : sql::BoundValues{};
+    std::vector<const ast::NamedExecution *> Runs = S.Call ? Links.executionsOf(S.Call) : std::vector<const ast::NamedExecution *>{};
+    for (const ast::NamedExecution *X : Runs) {
+      sql::BoundValues B = Base;
+      auto It = Execs.find(X->Call);
+      if (It != Execs.end() && S.Sql.Complete)
+        for (auto &[K, V] : valuesAt(X->Call, It->second.Fn, *It->second.EP, *Context))
+          B[K] = V;
+      auto J = std::find_if(Jobs.begin(), Jobs.end(), [&](const Job &Y) { return Y.Bound == B; });
+      if (J == Jobs.end()) {
+        Jobs.push_back(Job{B, X->Name, {}});
+        J = Jobs.end() - 1;
+      }
+      J->ExecSites.push_back(X->Call->getBeginLoc());
+    }
+    if (Jobs.empty())
+      Jobs.push_back(Job{Base, "", {}});
+
+    for (const Job &J : Jobs) {
+      AO.Bound = J.Bound;
+      sql::QueryAnalysis A = sql::analyzeQuery(*L, S.Sql.Text, AO);
+      if (A.Error) {
+        // Only complete statements: a statement with a run-time part may parse
+        // only once that part is filled in.
+        std::string M = A.Error->Message;
+        bool Syntax = D != sql::Dialect::SQLite || M.find("syntax error") != std::string::npos ||
+                      M.find("incomplete input") != std::string::npos ||
+                      M.find("unrecognized token") != std::string::npos;
+        if (ReportUnparsableSql && S.Sql.Complete && Syntax) {
+          Pending P;
+          P.Loc = locationOf(S, A.Error->Offset);
+          P.ParseDialect = sql::dialectName(D);
+          P.ParseMessage = M;
+          Out.push_back(std::move(P));
+        }
+        break;
+      }
+      for (const sql::Finding &F : A.Findings) {
+        SourceLocation Loc = locationOf(S, F.Offset);
+        // The same finding for another group of call sites: one warning, all sites.
+        auto Same = std::find_if(Out.begin(), Out.end(), [&](const Pending &Q) {
+          return Q.Loc == Loc && Q.Table == F.Table && Q.Reason == F.Reason && Q.ParseDialect.empty();
+        });
+        if (Same != Out.end()) {
+          Same->ExecSites.insert(Same->ExecSites.end(), J.ExecSites.begin(), J.ExecSites.end());
+          continue;
+        }
         Pending P;
-        P.Loc = locationOf(S, A.Error->Offset);
-        P.ParseDialect = sql::dialectName(D);
-        P.ParseMessage = M;
+        P.Loc = Loc;
+        P.Table = F.Table;
+        P.Reason = F.Reason;
+        P.PreparedName = J.PreparedName;
+        P.ExecSites = J.ExecSites;
+        llvm::SmallVector<llvm::StringRef, 2> Lines;
+        llvm::StringRef(F.Suggestion).split(Lines, '\n', -1, false);
+        for (llvm::StringRef Line : Lines)
+          P.Notes.push_back(Line.str());
         Out.push_back(std::move(P));
       }
-      continue;
-    }
-    for (const sql::Finding &F : A.Findings) {
-      Pending P;
-      P.Loc = locationOf(S, F.Offset);
-      P.Table = F.Table;
-      P.Reason = F.Reason;
-      llvm::SmallVector<llvm::StringRef, 2> Lines;
-      llvm::StringRef(F.Suggestion).split(Lines, '\n', -1, false);
-      for (llvm::StringRef Line : Lines)
-        P.Notes.push_back(Line.str());
-      Out.push_back(std::move(P));
     }
   }
   std::stable_sort(Out.begin(), Out.end(), [&](const Pending &A, const Pending &B) {
@@ -384,6 +512,8 @@ void UnindexedQueryCheck::onEndOfTranslationUnit() {
     diag(P.Loc, "query reads every row of table '%0': %1 [CWE-1067]") << P.Table << P.Reason;
     for (const std::string &N : P.Notes)
       diag(P.Loc, "add an index: %0", DiagnosticIDs::Note) << N;
+    for (SourceLocation X : P.ExecSites)
+      diag(X, "prepared statement '%0' is executed here", DiagnosticIDs::Note) << P.PreparedName;
   }
 }
 

@@ -15,11 +15,14 @@
 #define PRODREADY_CHECKS_UNINDEXEDQUERYCHECK_H
 
 #include "checks/ProdReadyCheck.h"
+#include "lib/ast/PreparedStatements.h"
 #include "lib/ast/StringRecovery.h"
 #include "lib/sql/EntryPoints.h"
 #include "lib/sql/Parse.h"
 
+#include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -41,11 +44,30 @@ private:
     clang::SourceLocation CallLoc;
     sql::Dialect D = sql::Dialect::Auto;
     std::string Client;
+    const clang::CallExpr *Call = nullptr;  ///< The call carrying the SQL (null for constructors).
+    const clang::VarDecl *Handle = nullptr; ///< The statement handle it fills (sqlite3_stmt *, SQLite::Statement).
+    sql::BoundValues Bound;                 ///< Parameter values passed with the SQL.
+  };
+  /// A value bound to a statement handle (sqlite3_bind_text, Statement::bind).
+  struct Binding {
+    const clang::VarDecl *Handle = nullptr;
+    std::string Key;                  ///< "1" or ":name".
+    std::optional<std::string> Value; ///< Null: only known at run time.
+  };
+  /// A statement run by name (exec_prepared), with its entry and callee.
+  struct Execution {
+    const sql::SqlEntryPoint *EP = nullptr;
+    const clang::FunctionDecl *Fn = nullptr;
   };
 
   std::shared_ptr<const sql::SqlEntryPoints> entryPoints();
-  void addStatement(const clang::Expr *SqlArg, clang::SourceLocation CallLoc,
-                    const sql::SqlEntryPoint *EP, const clang::ASTContext &Ctx);
+  Statement *addStatement(const clang::Expr *SqlArg, clang::SourceLocation CallLoc,
+                          const sql::SqlEntryPoint *EP, const clang::ASTContext &Ctx);
+  void addCall(const clang::CallExpr *Call, const clang::FunctionDecl *Fn, const sql::SqlEntryPoint &P,
+               const clang::ASTContext &Ctx);
+  /// The values bound to \p S's parameters at its call and through its handle.
+  static sql::BoundValues boundValuesOf(const Statement &S, const std::vector<Statement> &All,
+                                        const std::vector<Binding> &Binds);
   clang::SourceLocation locationOf(const Statement &S, size_t Offset) const;
 
   // Options (docs/checks/prodready-unindexed-query.md, "Options").
@@ -60,6 +82,9 @@ private:
   std::vector<Statement> Statements;
   const clang::ASTContext *Context = nullptr;
   std::set<const clang::Expr *> Seen;
+  std::vector<Binding> Bindings;
+  ast::PreparedStatementIndex Prepared;
+  std::map<const clang::CallExpr *, Execution> Executions;
 };
 
 } // namespace prodready

@@ -29,7 +29,7 @@ pkgs=(
   postgresql libclang-rt-19-dev
   # real framework and client headers the lit tests and examples compile against
   libcpp-httplib-dev libpistache-dev libcpprest-dev libboost-dev libcivetweb-dev libpoco-dev
-  libpqxx-dev libpq-dev libsqlitecpp-dev libsoci-dev libmysqlcppconn-dev libmariadb-dev
+  libpqxx-dev libpq-dev libsqlitecpp-dev libsoci-dev libmysqlcppconn-dev libmariadb-dev unixodbc-dev qtbase5-dev
   libhiredis-dev libcurl4-openssl-dev libcpp-jwt-dev libssl-dev
 )
 # (no libclang-rt-22-dev: the bounded libFuzzer run of lib/sql runs in the LLVM 19 leg)

@@ -218,7 +218,59 @@ private:
   const RecoveryOptions &Opts;
 };
 
+/// A converting constructor's argument that can carry text.
+bool canCarryText(const Expr *A) {
+  A = A->IgnoreParenImpCasts();
+  return isa<StringLiteral>(A) || isa<DeclRefExpr>(A) || isa<CXXConstructExpr>(A) ||
+         isa<MaterializeTemporaryExpr>(A) || isa<CXXBindTemporaryExpr>(A) ||
+         isa<CXXOperatorCallExpr>(A) || isa<CXXMemberCallExpr>(A) || isa<ExprWithCleanups>(A) ||
+         isa<CastExpr>(A);
+}
+
 } // namespace
+
+const Expr *stripTextWrappers(const Expr *E, const TextWrapperPolicy &Policy) {
+  for (unsigned Step = 0; E && Step < Policy.MaxSteps; ++Step) {
+    E = E->IgnoreParenImpCasts();
+    if (const auto *EWC = dyn_cast<ExprWithCleanups>(E)) {
+      E = EWC->getSubExpr();
+      continue;
+    }
+    if (const auto *MTE = dyn_cast<MaterializeTemporaryExpr>(E)) {
+      E = MTE->getSubExpr();
+      continue;
+    }
+    if (const auto *BTE = dyn_cast<CXXBindTemporaryExpr>(E)) {
+      E = BTE->getSubExpr();
+      continue;
+    }
+    if (const auto *FC = dyn_cast<CXXFunctionalCastExpr>(E); FC && Policy.FunctionalCasts) {
+      E = FC->getSubExpr();
+      continue;
+    }
+    const auto *CCE = dyn_cast<CXXConstructExpr>(E);
+    if (!CCE || CCE->getNumArgs() == 0 || !CCE->getConstructor())
+      break;
+    if (Policy.StopAtStringClasses && isStringLike(CCE->getType()))
+      break;
+    const CXXConstructorDecl *Ctor = CCE->getConstructor();
+    if (Ctor->isCopyOrMoveConstructor()) {
+      if (CCE->getNumArgs() != 1)
+        break;
+      E = CCE->getArg(0);
+      continue;
+    }
+    if (Policy.SkipTemporaryObjects && isa<CXXTemporaryObjectExpr>(CCE))
+      break;
+    bool RestDefaulted = true;
+    for (unsigned I = 1; I < CCE->getNumArgs(); ++I)
+      RestDefaulted &= isa<CXXDefaultArgExpr>(CCE->getArg(I));
+    if (!RestDefaulted || (Policy.RequireTextArgument && !canCarryText(CCE->getArg(0))))
+      break;
+    E = CCE->getArg(0);
+  }
+  return E;
+}
 
 RecoveredString recoverString(const Expr *E, const ASTContext &Ctx,
                               const RecoveryOptions &Opts) {

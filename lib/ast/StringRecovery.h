@@ -70,6 +70,31 @@ struct RecoveryOptions {
 RecoveredString recoverString(const clang::Expr *E, const clang::ASTContext &Ctx,
                               const RecoveryOptions &Opts = {});
 
+/// How far stripTextWrappers() looks through wrapper objects.
+struct TextWrapperPolicy {
+  /// Maximum number of wrappers removed.
+  unsigned MaxSteps = 8;
+  /// Look through `T(x)` written as a functional cast.
+  bool FunctionalCasts = true;
+  /// Stop at std::basic_string / basic_string_view constructions (left to
+  /// recoverString, which records them as pieces).
+  bool StopAtStringClasses = true;
+  /// Do not enter a constructor call written as `T(a)` / `T{a}` in the
+  /// source (CXXTemporaryObjectExpr); copies and moves are still entered.
+  bool SkipTemporaryObjects = false;
+  /// Only enter a converting constructor whose argument can carry text (a
+  /// literal, a variable, a string operation or conversion), so an object
+  /// built from e.g. an integer is not looked through.
+  bool RequireTextArgument = false;
+};
+
+/// Looks through what wraps a text expression at a call site: implicit
+/// casts, temporaries, cleanups, copies/moves, and converting constructors
+/// with one real argument (the rest defaulted) of wrapper classes such as
+/// sql::SQLString, QString, pqxx::zview, beast's string_param. Returns the
+/// innermost expression reached (E itself when nothing wraps it).
+const clang::Expr *stripTextWrappers(const clang::Expr *E, const TextWrapperPolicy &Policy = {});
+
 /// The text of a (narrow or UTF-8) string literal; empty for wide literals.
 std::string literalText(const clang::StringLiteral *SL);
 

@@ -91,6 +91,7 @@ struct Ctx {
   const NormalizedSql &Norm;
   std::vector<Scope> Scopes;
   std::set<std::string> CteNames;
+  const BoundValues *Bound = nullptr;
 };
 
 void collectScopes(Ctx &C, const json &Stmt, const std::set<std::string> &OuterCtes);
@@ -227,6 +228,25 @@ bool anchoredPrefix(const std::string &Re) {
   return std::isalnum(static_cast<unsigned char>(C)) || C == '_' || C == '-' || C == ' ';
 }
 
+/// The value bound to a parameter used as a LIKE pattern, when the C++ code
+/// shows it and it has a known part (null otherwise: today's "unknown").
+const std::string *boundLikePattern(const Ctx &C, const json &N) {
+  if (!C.Bound || nodeType(N) != "ParamRef" || isHole(C, N))
+    return nullptr;
+  const std::string *V = boundValue(*C.Bound, C.Norm, nodeBody(N).value("number", 0));
+  if (!V || V->find_first_not_of(BoundHole) == std::string::npos)
+    return nullptr;
+  return V;
+}
+
+/// A bound pattern for messages: run-time parts shown as "…".
+std::string displayPattern(const std::string &P) {
+  std::string R;
+  for (char Ch : P)
+    R += Ch == BoundHole ? std::string("\u2026") : std::string(1, Ch);
+  return R;
+}
+
 /// Classifies one conjunct into a restriction / join edge / nothing.
 void classify(Ctx &C, Scope &Sc, const json &E, bool FromOuterJoinOn, int NullableSide,
               std::vector<Restriction> *OrOut = nullptr);
@@ -340,6 +360,19 @@ bool restrictionOf(Ctx &C, Scope &Sc, const json &E, Restriction &R, JoinEdge *E
           K = OpKind::LikeAny, Why = "leading wildcard in LIKE '" + P + "'";
         else
           K = OpKind::LikePrefix;
+      } else if (const std::string *BV = boundLikePattern(C, Rr)) {
+        // A pattern bound in visible C++ code: known text, BoundHole for run-time parts.
+        std::string Shown = displayPattern(*BV);
+        std::string Param = "$" + std::to_string(nodeBody(Rr).value("number", 0));
+        if (!BV->empty() && (BV->front() == '%' || BV->front() == '_'))
+          K = OpKind::LikeAny,
+          Why = "leading wildcard in the LIKE pattern '" + Shown + "' bound to " + Param;
+        else if (BV->find_first_of(std::string("%_") + BoundHole) == std::string::npos)
+          K = OpKind::LikeExact;
+        else if (BV->front() != BoundHole || BV->find_first_of("%_") != std::string::npos)
+          K = OpKind::LikePrefix; // 'abc%', x + '%': a prefix (a run-time start is taken as text)
+        else
+          K = OpKind::LikeAny, Why = "LIKE with a pattern only known at run time has no usable prefix";
       } else {
         K = OpKind::LikeAny, Why = "LIKE with a pattern only known at run time has no usable prefix";
       }
@@ -938,14 +971,30 @@ struct SuggestKey {
   std::string Name;  ///< For the index name.
 };
 
-std::string indexName(const std::string &Table, const std::vector<SuggestKey> &Keys, const std::string &Suffix) {
-  std::string N = identPart(Table);
-  for (auto &K : Keys)
-    N += "_" + identPart(K.Name);
-  N += "_" + Suffix;
-  if (N.size() > 63)
-    N = N.substr(0, 63);
-  return N;
+std::string indexName(const Schema &S, const std::string &Table, const std::vector<SuggestKey> &Keys,
+                      const std::string &Suffix) {
+  std::string Base = identPart(Table);
+  bool Pattern = false;
+  for (auto &K : Keys) {
+    Base += "_" + identPart(K.Name);
+    Pattern |= K.Text.find("_pattern_ops") != std::string::npos;
+  }
+  // A name the schema already uses would make "IF NOT EXISTS" a no-op.
+  std::vector<std::string> Names = {Base + "_" + Suffix};
+  if (Pattern)
+    Names.push_back(Base + "_pattern_" + Suffix);
+  for (int I = 2; I < 50; ++I)
+    Names.push_back(Base + "_" + std::to_string(I) + "_" + Suffix);
+  for (std::string N : Names) {
+    if (N.size() > 63)
+      N = N.substr(0, 63);
+    bool Taken = false;
+    for (const Index &X : S.Indexes)
+      Taken |= foldName(X.Name) == foldName(N);
+    if (!Taken)
+      return N;
+  }
+  return Names.front();
 }
 
 SuggestKey suggestKeyOf(const Restriction &R, Dialect D) {
@@ -1049,7 +1098,7 @@ std::string suggest(const Schema &S, const Scope &Sc, int Ref, const std::vector
   if (Keys.empty() && AnyLike && !AnyLike->Column.empty() && D == Dialect::PostgreSQL) {
     SuggestKey K{quoteIdent(AnyLike->Column), AnyLike->Column};
     return "CREATE EXTENSION IF NOT EXISTS pg_trgm;\n" + Create +
-           indexName(TR.Table, {K}, "trgm_idx") + " ON " + quoteIdent(TR.Table) + " USING gin (" + K.Text +
+           indexName(S, TR.Table, {K}, "trgm_idx") + " ON " + quoteIdent(TR.Table) + " USING gin (" + K.Text +
            " gin_trgm_ops);";
   }
   if (Keys.empty() && OrR) {
@@ -1074,7 +1123,7 @@ std::string suggest(const Schema &S, const Scope &Sc, int Ref, const std::vector
   std::string Cols;
   for (size_t I = 0; I < Keys.size(); ++I)
     Cols += (I ? ", " : "") + Keys[I].Text;
-  std::string Stmt = Create + indexName(TR.Table, Keys, "idx") + " ON " + quoteIdent(TR.Table) + " (" + Cols + ")";
+  std::string Stmt = Create + indexName(S, TR.Table, Keys, "idx") + " ON " + quoteIdent(TR.Table) + " (" + Cols + ")";
   if (SoftDelete)
     Stmt += " WHERE " + quoteIdent(SoftDelete->Column) + " IS NULL";
   return Stmt + ";";
@@ -1307,7 +1356,7 @@ static QueryAnalysis runRules(const Schema &S, std::string_view Sql, const Analy
       Out.IsDDL = true;
       continue;
     }
-    Ctx C{S, P.Norm, {}, {}};
+    Ctx C{S, P.Norm, {}, {}, &Opts.Bound};
     collectScopes(C, St.Node, {});
     for (auto &Sc : C.Scopes) {
       if (Sc.Uncertain) {
@@ -1378,10 +1427,11 @@ QueryAnalysis analyzeWithRules(const Schema &S, std::string_view Sql, const Anal
 //===----------------------------------------------------------------------===//
 
 static std::vector<Finding> sqliteVerdict(SqliteDatabase &Db, std::string_view Sql, bool *TempSort,
-                                          std::string &Error, size_t &ErrOff, bool &Ok) {
+                                          std::string &Error, size_t &ErrOff, bool &Ok,
+                                          const BoundValues &Bound) {
   std::vector<Finding> Out;
   std::vector<PlanRow> Rows;
-  Ok = Db.explain(Sql, Rows, Error, ErrOff);
+  Ok = Db.explain(Sql, Rows, Error, ErrOff, Bound);
   if (!Ok)
     return Out;
   if (TempSort) {
@@ -1444,7 +1494,17 @@ static QueryAnalysis analyzeWithSqliteImpl(const Schema &S, SqliteDatabase &Db, 
   size_t ErrOff = std::string::npos;
   bool Ok = false;
   bool TempSort = false;
-  auto Raw = sqliteVerdict(Db, Text, &TempSort, Error, ErrOff, Ok);
+  // Visible parameter values are bound, as the application binds them (a
+  // run-time part of a value becomes 'x'). With holes in the text the
+  // numbering of the application's parameters is not ours: nothing is bound.
+  BoundValues Bind;
+  if (Norm.HoleParams.empty())
+    for (const auto &[Key, Value] : Opts.Bound) {
+      std::string V = Value;
+      std::replace(V.begin(), V.end(), BoundHole, 'x');
+      Bind[Key] = V;
+    }
+  auto Raw = sqliteVerdict(Db, Text, &TempSort, Error, ErrOff, Ok, Bind);
   if (!Ok) {
     Out.Error = ParseError{Error, ErrOff == std::string::npos ? 0 : ErrOff};
     return Out;
@@ -1505,7 +1565,7 @@ static QueryAnalysis analyzeWithSqliteImpl(const Schema &S, SqliteDatabase &Db, 
         if (Db.exec(F.Suggestion, E)) {
           bool Ok2 = false;
           size_t Off2;
-          auto Again = sqliteVerdict(Db, Text, nullptr, E, Off2, Ok2);
+          auto Again = sqliteVerdict(Db, Text, nullptr, E, Off2, Ok2, Bind);
           Fixed = Ok2;
           for (auto &A : Again)
             if (lower(A.Alias) == lower(F.Alias))

@@ -43,6 +43,9 @@ struct AnalysisOptions {
   std::set<std::string> SmallTables; ///< Lower-case names; scans of these are fine.
   bool Suggest = true;
   bool VerifySuggestions = true;
+  /// Parameter values visible in the C++ code (a LIKE pattern bound to a
+  /// placeholder is judged as that pattern; SQLite's planner gets the value).
+  BoundValues Bound;
 };
 
 struct QueryAnalysis {

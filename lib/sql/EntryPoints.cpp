@@ -18,14 +18,52 @@ std::shared_ptr<SqlEntryPoints> SqlEntryPoints::build(const model::Model &M,
     }
     SqlEntryPoint P;
     P.File = E.File;
-    int Arg = 0;
-    if (!model::getInt(E, "sql-arg", Arg, Errors))
+    auto optInt = [&](const char *Key, int &Out, int Min) {
+      if (!E.Value->contains(Key))
+        return true;
+      if (!model::getInt(E, Key, Out, Errors))
+        return false;
+      if (Out < Min) {
+        Errors.push_back(E.error("must be " + std::to_string(Min) + " or more", Key));
+        return false;
+      }
+      return true;
+    };
+    auto optBool = [&](const char *Key, bool &Out) {
+      if (!E.Value->contains(Key))
+        return true;
+      if (!(*E.Value)[Key].is_boolean()) {
+        Errors.push_back(E.error("must be true or false", Key));
+        return false;
+      }
+      Out = (*E.Value)[Key].get<bool>();
+      return true;
+    };
+    if (!optBool("executes-prepared", P.ExecutesPrepared) || !optBool("binds", P.Binds) ||
+        !optInt("name-arg", P.NameArg, 0) || !optInt("params-from", P.ParamsFrom, 0) ||
+        !optInt("param-values-arg", P.ParamValuesArg, 0) ||
+        !optInt("statement-out-arg", P.StatementOutArg, 0) ||
+        !optInt("statement-arg", P.StatementArg, -1) || !optInt("index-arg", P.IndexArg, 0) ||
+        !optInt("value-arg", P.ValueArg, 0))
       continue;
-    if (Arg < 0) {
-      Errors.push_back(E.error("must be 0 or more", "sql-arg"));
+    if (P.ExecutesPrepared && P.NameArg < 0) {
+      Errors.push_back(E.error("\"executes-prepared\" needs \"name-arg\""));
       continue;
     }
-    P.SqlArg = Arg;
+    if (P.Binds && (P.IndexArg < 0 || P.ValueArg < 0)) {
+      Errors.push_back(E.error("\"binds\" needs \"index-arg\" and \"value-arg\""));
+      continue;
+    }
+    if (carriesSql(P)) {
+      int Arg = 0;
+      if (!model::getInt(E, "sql-arg", Arg, Errors))
+        continue;
+      if (Arg < 0) {
+        Errors.push_back(E.error("must be 0 or more", "sql-arg"));
+        continue;
+      }
+      P.SqlArg = Arg;
+    }
     std::string D = "auto";
     model::getString(E, "dialect", D, Errors, /*Required=*/false);
     auto PD = parseDialect(D);

@@ -13,6 +13,19 @@
 // sql-arg: 0-based index of the SQL argument. dialect: postgresql, sqlite,
 // mysql, or auto (the Dialect option decides).
 //
+// Parameter values (so a bound LIKE pattern can be judged), all optional:
+//   "params-from": N       arguments N, N+1... are the values of $1, $2...
+//   "param-values-arg": N  argument N is an array of the values (libpq)
+//   "statement-out-arg": N argument N (&stmt) receives the statement handle
+//   "name-arg": N          argument N names a prepared statement
+// Entries without sql-arg:
+//   {"functions": [...], "executes-prepared": true, "name-arg": 0, "params-from": 1}
+//       runs the statement prepared under that name (pqxx exec_prepared);
+//   {"functions": [...], "binds": true, "statement-arg": 0, "index-arg": 1, "value-arg": 2}
+//       binds a value to a statement handle (sqlite3_bind_text); statement-arg
+//       -1 is the object of a method call (SQLite::Statement::bind); the index
+//       is a number or a ":name".
+//
 //===----------------------------------------------------------------------===//
 #ifndef PRODREADY_LIB_SQL_ENTRYPOINTS_H
 #define PRODREADY_LIB_SQL_ENTRYPOINTS_H
@@ -33,6 +46,14 @@ struct SqlEntryPoint {
   int SqlArg = 0;
   Dialect D = Dialect::Auto;
   std::string Client;      ///< The model file's "name" (for messages).
+  int NameArg = -1;        ///< Argument naming a prepared statement.
+  int ParamsFrom = -1;     ///< First argument holding parameter values ($1).
+  int ParamValuesArg = -1; ///< Argument that is an array of parameter values.
+  int StatementOutArg = -1; ///< Argument (&handle) receiving the prepared statement.
+  bool ExecutesPrepared = false; ///< Runs a statement prepared by name; no SQL argument.
+  bool Binds = false;      ///< Binds one value to a statement handle; no SQL argument.
+  int StatementArg = -1;   ///< Binds: the handle argument (-1: the object).
+  int IndexArg = -1, ValueArg = -1; ///< Binds: parameter index/name and value.
   std::string File;        ///< Model file the entry came from.
 };
 
@@ -44,6 +65,9 @@ public:
   /// Builds the typed view; malformed entries are reported in \p Errors.
   static std::shared_ptr<SqlEntryPoints> build(const model::Model &M,
                                                std::vector<model::ModelError> &Errors);
+
+  /// True when the entry carries SQL text (not an exec-by-name or a binder).
+  static bool carriesSql(const SqlEntryPoint &P) { return !P.ExecutesPrepared && !P.Binds; }
 
   /// The entry for a function/method named \p QualifiedName ("::PQexec").
   const SqlEntryPoint *function(const std::string &QualifiedName) const;

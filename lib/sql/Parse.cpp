@@ -43,10 +43,26 @@ static bool isIdentChar(char C) {
   return isIdentStart(C) || std::isdigit(static_cast<unsigned char>(C));
 }
 
+const std::string *boundValue(const BoundValues &B, const NormalizedSql &Norm, int Number) {
+  auto It = B.find(std::to_string(Number));
+  if (It != B.end())
+    return &It->second;
+  for (const auto &[Name, N] : Norm.Named) {
+    if (N != Number)
+      continue;
+    for (const std::string &Key : {Name, ":" + Name, "@" + Name}) {
+      It = B.find(Key);
+      if (It != B.end())
+        return &It->second;
+    }
+  }
+  return nullptr;
+}
+
 NormalizedSql normalizePlaceholders(std::string_view S, bool MySQL) {
   NormalizedSql R;
-  std::map<std::string, int> Named;
   int Next = 0;
+  std::map<std::string, int> &Named = R.Named;
   auto emit = [&](char C, size_t From) {
     R.Text += C;
     R.OriginalOffset.push_back(From);

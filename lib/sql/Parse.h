@@ -17,6 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -38,12 +39,26 @@ struct NormalizedSql {
   std::string Text;                ///< Rewritten text handed to the parser.
   std::vector<size_t> OriginalOffset; ///< Text offset -> offset in the input (size Text.size()+1).
   std::set<int> HoleParams;        ///< Parameter numbers that stand for holes.
+  /// Named placeholders -> parameter number (`:name`/`@name` as "name", `$name` as "$name").
+  std::map<std::string, int> Named;
   int ParamCount = 0;
   size_t original(size_t Offset) const {
     return Offset < OriginalOffset.size() ? OriginalOffset[Offset]
                                           : (OriginalOffset.empty() ? 0 : OriginalOffset.back());
   }
 };
+
+/// Marks a run-time part inside a bound parameter value (BoundValues).
+inline constexpr char BoundHole = '\x1A';
+
+/// Values the C++ code visibly binds to a statement's parameters. Key: the
+/// parameter number as text ("1", "2"...) or the placeholder name as written
+/// (":name", "@name", "$name"); value: the recovered text, with BoundHole for
+/// every part computed at run time.
+using BoundValues = std::map<std::string, std::string>;
+
+/// The bound value of parameter \p Number of \p Norm, or null.
+const std::string *boundValue(const BoundValues &B, const NormalizedSql &Norm, int Number);
 
 /// Rewrites placeholders; string literals, quoted identifiers, comments and
 /// dollar-quoted bodies are left alone. With \p MySQL, backquoted identifiers

@@ -276,7 +276,8 @@ void Schema::applyStatementImpl(const json &Stmt, const std::string &File, unsig
       const json &CB = nodeBody(C);
       std::string Sub = CB.value("subtype", "");
       if (Sub == "AT_AddColumn" && It != Tables.end()) {
-        const json &Def = nodeBody(CB.value("def", json::object()));
+        const json DefNode = CB.value("def", json::object()); // (nodeBody returns a reference into it)
+        const json &Def = nodeBody(DefNode);
         Column Col = columnOf(Def);
         if (!It->second.column(Col.Name))
           It->second.Columns.push_back(Col);
@@ -310,7 +311,8 @@ void Schema::applyStatementImpl(const json &Stmt, const std::string &File, unsig
                     FKs.end());
         }
       } else if (Sub == "AT_AlterColumnType" && It != Tables.end()) {
-        const json &Def = nodeBody(CB.value("def", json::object()));
+        const json DefNode = CB.value("def", json::object()); // (nodeBody returns a reference into it)
+        const json &Def = nodeBody(DefNode);
         std::string Col = foldName(CB.value("name", ""));
         for (auto &X : It->second.Columns)
           if (X.Name == Col) {
@@ -395,6 +397,8 @@ void Schema::applyStatementImpl(const json &Stmt, const std::string &File, unsig
 void Schema::apply(const SqlSource &Source, bool MySQL, bool ReportErrors) {
   Sources.push_back(Source);
   std::string Text = blankDialectNoise(Source.Text);
+  if (MySQL)
+    Text = rewriteMySqlIndexes(Text);
   ParseResult All = parseSql(Text, MySQL);
   auto LineAt = [&](const ParseResult &R, size_t NormOffset, size_t Base) {
     return Source.FirstLine - 1 + lineOf(Text, Base + R.Norm.original(NormOffset));
@@ -428,6 +432,313 @@ void Schema::apply(const SqlSource &Source, bool MySQL, bool ReportErrors) {
       applyStatement(S.Node, Source.File, LineAt(R, B, Begin));
     }
   }
+}
+
+} // namespace prodready::sql
+
+//===----------------------------------------------------------------------===//
+// MySQL index definitions (best effort, see Schema.h).
+//===----------------------------------------------------------------------===//
+
+namespace prodready::sql {
+namespace {
+
+/// The end of a comment ("--", "#", "/* */") that starts at \p I, or \p I.
+size_t commentEnd(std::string_view S, size_t I) {
+  if ((S[I] == '-' && I + 1 < S.size() && S[I + 1] == '-') || S[I] == '#') {
+    size_t E = S.find('\n', I);
+    return E == std::string_view::npos ? S.size() : E;
+  }
+  if (S[I] == '/' && I + 1 < S.size() && S[I + 1] == '*') {
+    size_t E = S.find("*/", I + 2);
+    return E == std::string_view::npos ? S.size() : E + 2;
+  }
+  return I;
+}
+
+/// Splits at top-level \p Sep (outside quotes, comments and parentheses):
+/// (begin, end) pairs into \p S.
+std::vector<std::pair<size_t, size_t>> splitTopLevel(std::string_view S, char Sep) {
+  std::vector<std::pair<size_t, size_t>> Out;
+  size_t Begin = 0;
+  int Depth = 0;
+  for (size_t I = 0; I < S.size(); ++I) {
+    char C = S[I];
+    if (C == '\'' || C == '"' || C == '`') {
+      for (++I; I < S.size() && S[I] != C; ++I)
+        if (S[I] == '\\' && C == '\'')
+          ++I;
+      continue;
+    }
+    if (size_t End = commentEnd(S, I); End != I) {
+      I = End - 1;
+      continue;
+    }
+    if (C == '(')
+      ++Depth;
+    else if (C == ')')
+      --Depth;
+    else if (C == Sep && Depth == 0) {
+      Out.push_back({Begin, I});
+      Begin = I + 1;
+    }
+  }
+  if (Begin < S.size())
+    Out.push_back({Begin, S.size()});
+  return Out;
+}
+
+/// A tiny tokenizer over one clause: words, quoted identifiers, parenthesised groups.
+struct Tok {
+  std::string Text;
+  bool Group = false; ///< "( ... )" including the parentheses
+};
+
+std::vector<Tok> tokens(std::string_view S) {
+  std::vector<Tok> Out;
+  size_t I = 0;
+  while (I < S.size()) {
+    char C = S[I];
+    if (std::isspace(static_cast<unsigned char>(C))) {
+      ++I;
+      continue;
+    }
+    if (size_t End = commentEnd(S, I); End != I) {
+      I = End;
+      continue;
+    }
+    if (C == '(') {
+      int Depth = 0;
+      size_t B = I;
+      for (; I < S.size(); ++I) {
+        if (S[I] == '\'' || S[I] == '"' || S[I] == '`') {
+          char Q = S[I];
+          for (++I; I < S.size() && S[I] != Q; ++I) {
+          }
+          continue;
+        }
+        if (S[I] == '(')
+          ++Depth;
+        else if (S[I] == ')' && --Depth == 0) {
+          ++I;
+          break;
+        }
+      }
+      Out.push_back({std::string(S.substr(B, I - B)), true});
+      continue;
+    }
+    if (C == '`' || C == '"') {
+      size_t E = S.find(C, I + 1);
+      E = E == std::string_view::npos ? S.size() : E + 1;
+      Out.push_back({std::string(S.substr(I, E - I)), false});
+      I = E;
+      continue;
+    }
+    size_t B = I;
+    while (I < S.size() && !std::isspace(static_cast<unsigned char>(S[I])) && S[I] != '(' && S[I] != ',')
+      ++I;
+    if (I == B)
+      ++I;
+    Out.push_back({std::string(S.substr(B, I - B)), false});
+  }
+  return Out;
+}
+
+bool kw(const Tok &T, const char *W) { return !T.Group && foldName(T.Text) == W; }
+
+std::string unquote(std::string N) {
+  if (N.size() >= 2 && (N.front() == '`' || N.front() == '"'))
+    N = N.substr(1, N.size() - 2);
+  return N;
+}
+
+/// "(a(10), `b` DESC)" -> "(a, b DESC)" and the first column's name.
+std::string keyColumns(const std::string &Group, std::string &First) {
+  std::string_view In(Group);
+  In = In.substr(1, In.size() - 2);
+  std::string Out;
+  for (auto [B, E] : splitTopLevel(In, ',')) {
+    std::vector<Tok> T = tokens(In.substr(B, E - B));
+    if (T.empty())
+      continue;
+    std::string Part;
+    if (T[0].Group) {
+      Part = T[0].Text; // functional key part ((lower(x)))
+    } else {
+      Part = "\"" + unquote(T[0].Text) + "\"";
+      if (First.empty())
+        First = unquote(T[0].Text);
+    }
+    for (size_t I = 1; I < T.size(); ++I)
+      if (kw(T[I], "asc") || kw(T[I], "desc"))
+        Part += " " + T[I].Text;
+    Out += (Out.empty() ? "" : ", ") + Part;
+  }
+  return "(" + Out + ")";
+}
+
+/// An index definition clause (tokens from \p At): KEY|INDEX, UNIQUE
+/// [KEY|INDEX], FULLTEXT|SPATIAL [KEY|INDEX], with CONSTRAINT c before.
+/// Returns false for clauses that are not MySQL index definitions. Sets
+/// \p Stmt to the CREATE INDEX statement ("" for FULLTEXT/SPATIAL).
+bool indexClause(const std::vector<Tok> &T, size_t At, const std::string &Table, std::string &Stmt) {
+  size_t I = At;
+  std::string ConstraintName;
+  if (I + 1 < T.size() && kw(T[I], "constraint")) {
+    if (!T[I + 1].Group && !kw(T[I + 1], "unique"))
+      ConstraintName = unquote(T[I + 1].Text), ++I;
+    ++I;
+  }
+  if (I >= T.size())
+    return false;
+  bool Unique = false, Skip = false;
+  if (kw(T[I], "unique")) {
+    Unique = true;
+    ++I;
+    if (I < T.size() && (kw(T[I], "key") || kw(T[I], "index")))
+      ++I;
+    else
+      return false; // UNIQUE (cols): PostgreSQL syntax already
+  } else if (kw(T[I], "fulltext") || kw(T[I], "spatial")) {
+    Skip = true;
+    ++I;
+    if (I < T.size() && (kw(T[I], "key") || kw(T[I], "index")))
+      ++I;
+  } else if (kw(T[I], "key") || kw(T[I], "index")) {
+    ++I;
+  } else {
+    return false;
+  }
+  std::string Name = ConstraintName;
+  if (I < T.size() && !T[I].Group && !kw(T[I], "using"))
+    Name = unquote(T[I].Text), ++I;
+  if (I + 1 < T.size() && kw(T[I], "using"))
+    I += 2;
+  if (I >= T.size() || !T[I].Group)
+    return false;
+  std::string First;
+  std::string Cols = keyColumns(T[I].Text, First);
+  if (Skip) {
+    Stmt.clear();
+    return true;
+  }
+  if (Name.empty())
+    Name = First.empty() ? Table + "_idx" : First;
+  Stmt = std::string("CREATE ") + (Unique ? "UNIQUE " : "") + "INDEX \"" + Name + "\" ON \"" + Table + "\" " + Cols + ";";
+  return true;
+}
+
+/// Keeps the line count of \p Old: pads \p New with newlines.
+std::string sameLines(std::string_view Old, std::string New) {
+  long Need = std::count(Old.begin(), Old.end(), '\n') - std::count(New.begin(), New.end(), '\n');
+  for (long I = 0; I < Need; ++I)
+    New += '\n';
+  return New;
+}
+
+std::string rewriteStatement(std::string_view S) {
+  std::vector<Tok> T = tokens(S);
+  // CREATE [TEMPORARY] TABLE [IF NOT EXISTS] name ( ... ) ...
+  size_t I = 0;
+  if (T.size() > 3 && kw(T[0], "create")) {
+    I = 1;
+    if (kw(T[I], "temporary"))
+      ++I;
+    if (I < T.size() && kw(T[I], "table")) {
+      ++I;
+      if (I + 2 < T.size() && kw(T[I], "if") && kw(T[I + 1], "not") && kw(T[I + 2], "exists"))
+        I += 3;
+      if (I + 1 >= T.size() || !T[I + 1].Group)
+        return std::string(S);
+      std::string Table = unquote(T[I].Text);
+      // The column list, located in the text.
+      size_t Open = S.find('(', S.find(T[I].Text) + T[I].Text.size());
+      const std::string &G = T[I + 1].Text;
+      std::string_view Body = S.substr(Open + 1, G.size() - 2);
+      std::string NewBody, Extra;
+      bool Changed = false;
+      for (auto [B, E] : splitTopLevel(Body, ',')) {
+        std::string_view Elem = Body.substr(B, E - B);
+        std::string Stmt;
+        if (indexClause(tokens(Elem), 0, Table, Stmt)) {
+          Changed = true;
+          if (!Stmt.empty())
+            Extra += " " + Stmt;
+          continue;
+        }
+        NewBody += (NewBody.empty() ? "" : ",") + std::string(Elem);
+      }
+      if (!Changed)
+        return std::string(S);
+      std::string Out = std::string(S.substr(0, Open + 1)) + NewBody + std::string(S.substr(Open + 1 + Body.size()));
+      return sameLines(S, Out + ";" + Extra.substr(Extra.empty() ? 0 : 1));
+    }
+  }
+  // ALTER TABLE name action, action, ...
+  if (T.size() > 3 && kw(T[0], "alter") && kw(T[1], "table")) {
+    std::string Table = unquote(T[2].Text);
+    size_t After = S.find(T[2].Text, S.find(T[1].Text) + T[1].Text.size()) + T[2].Text.size();
+    std::string_view Actions = S.substr(After);
+    std::vector<std::string> Keep, Extra;
+    bool Changed = false;
+    for (auto [B, E] : splitTopLevel(Actions, ',')) {
+      std::string_view A = Actions.substr(B, E - B);
+      std::vector<Tok> AT = tokens(A);
+      std::string Stmt;
+      if (AT.size() >= 2 && kw(AT[0], "add") && indexClause(AT, 1, Table, Stmt)) {
+        Changed = true;
+        if (!Stmt.empty())
+          Extra.push_back(Stmt);
+        continue;
+      }
+      if (AT.size() == 3 && kw(AT[0], "drop") && (kw(AT[1], "index") || kw(AT[1], "key"))) {
+        Changed = true;
+        Extra.push_back("DROP INDEX IF EXISTS \"" + unquote(AT[2].Text) + "\";");
+        continue;
+      }
+      Keep.push_back(std::string(A));
+    }
+    if (!Changed)
+      return std::string(S);
+    std::string Out;
+    if (!Keep.empty()) {
+      Out = std::string(S.substr(0, After));
+      for (size_t K = 0; K < Keep.size(); ++K)
+        Out += (K ? "," : "") + Keep[K];
+      Out += ";";
+    }
+    for (auto &X : Extra)
+      Out += (Out.empty() ? "" : " ") + X;
+    return sameLines(S, Out);
+  }
+  // DROP INDEX name ON table
+  if (T.size() == 5 && kw(T[0], "drop") && kw(T[1], "index") && kw(T[3], "on"))
+    return sameLines(S, "DROP INDEX IF EXISTS \"" + unquote(T[2].Text) + "\";");
+  return std::string(S);
+}
+
+} // namespace
+
+std::string rewriteMySqlIndexes(std::string_view Script) {
+  std::string Out;
+  size_t Done = 0;
+  for (auto [B, E] : splitTopLevel(Script, ';')) {
+    std::string_view Stmt = Script.substr(B, E - B);
+    std::string New = rewriteStatement(Stmt);
+    Out += std::string(Script.substr(Done, B - Done));
+    if (New == Stmt) {
+      Out += New;
+    } else {
+      // The rewrite ends with its own ';': drop the original one.
+      Out += New;
+      if (E < Script.size() && Script[E] == ';')
+        ++E;
+      // Keep a trailing separator count consistent.
+    }
+    Done = E;
+  }
+  Out += std::string(Script.substr(std::min(Done, Script.size())));
+  return Out;
 }
 
 } // namespace prodready::sql

@@ -101,6 +101,17 @@ std::string foldName(const std::string &S);
 /// of the same length, so offsets and lines are unchanged.
 std::string blankDialectNoise(std::string_view Text);
 
+/// MySQL (best effort): index definitions the PostgreSQL parser does not know
+/// become CREATE INDEX statements. Inside CREATE TABLE, `KEY|INDEX [name]
+/// (cols)`, `UNIQUE KEY|INDEX [name] (cols)` and `CONSTRAINT c UNIQUE
+/// KEY|INDEX ...` are removed from the column list and re-issued after the
+/// statement; `FULLTEXT`/`SPATIAL` ones are dropped (no btree lookups).
+/// `ALTER TABLE t ADD [UNIQUE] INDEX|KEY ...` likewise, `ALTER TABLE t DROP
+/// INDEX|KEY i` and `DROP INDEX i ON t` become `DROP INDEX i`. Prefix lengths
+/// (`col(10)`) and `USING BTREE|HASH` are dropped. Line numbers of the
+/// statements that follow are kept.
+std::string rewriteMySqlIndexes(std::string_view Script);
+
 } // namespace prodready::sql
 
 #endif

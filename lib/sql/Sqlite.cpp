@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include <cctype>
+#include <cstdlib>
 #include <sstream>
 
 namespace prodready::sql {
@@ -164,7 +165,7 @@ void SqliteDatabase::replay(const std::vector<SqlSource> &Sources, std::vector<S
 }
 
 bool SqliteDatabase::explain(std::string_view Sql, std::vector<PlanRow> &Rows, std::string &Error,
-                             size_t &ErrorOffset) {
+                             size_t &ErrorOffset, const std::map<std::string, std::string> &Bound) {
   ErrorOffset = std::string::npos;
   if (!Db) {
     Error = "SQLite is not available";
@@ -184,6 +185,17 @@ bool SqliteDatabase::explain(std::string_view Sql, std::vector<PlanRow> &Rows, s
   }
   if (!St) { // empty statement
     return true;
+  }
+  // Binding a value the LIKE optimisation depends on expires the statement;
+  // the first step re-prepares it with the value (sqlite3_prepare_v2).
+  for (const auto &[Key, Value] : Bound) {
+    int Index = 0;
+    if (!Key.empty() && std::isdigit(static_cast<unsigned char>(Key[0])))
+      Index = std::atoi(Key.c_str());
+    else
+      Index = sqlite3_bind_parameter_index(St, Key.c_str());
+    if (Index > 0 && Index <= sqlite3_bind_parameter_count(St))
+      sqlite3_bind_text(St, Index, Value.data(), static_cast<int>(Value.size()), SQLITE_TRANSIENT);
   }
   int Rc;
   while ((Rc = sqlite3_step(St)) == SQLITE_ROW) {

@@ -12,6 +12,7 @@
 
 #include "Migrations.h"
 
+#include <map>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -54,8 +55,11 @@ public:
   bool exec(std::string_view Sql, std::string &Error);
   /// EXPLAIN QUERY PLAN of one statement. Returns false with \p Error (and
   /// the byte offset of the problem when SQLite knows it, else npos).
+  /// \p Bound: parameter values to bind first ("1" or ":name" -> text), so
+  /// the planner sees them as the application's statement would (a LIKE
+  /// pattern's prefix); parameters SQLite does not know are ignored.
   bool explain(std::string_view Sql, std::vector<PlanRow> &Rows, std::string &Error,
-               size_t &ErrorOffset);
+               size_t &ErrorOffset, const std::map<std::string, std::string> &Bound = {});
 
   /// The database is shared by all checks of a process: lock around use.
   std::mutex &mutex() { return Mutex; }

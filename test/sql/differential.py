@@ -103,10 +103,16 @@ def param_count(q):
     return max([int(x) for x in re.findall(r"\$(\d+)", q)] or [0])
 
 
-def pg_plan(server, schema_name, schema, extra, query):
-    """Returns (plan json, {index name: (leading key text, method)}) or raises."""
+def pg_plan(server, schema_name, schema, extra, query, bound=None):
+    """Returns (plan json, {index name: (leading key text, method)}) or raises.
+    Parameters are NULL (generic plan) unless the case binds a value."""
     n = param_count(query)
-    args = "(" + ", ".join(["NULL"] * n) + ")" if n else ""
+    bound = bound or {}
+
+    def arg(i):
+        v = bound.get(str(i))
+        return "NULL" if v is None else "'" + v.replace("'", "''") + "'"
+    args = "(" + ", ".join(arg(i + 1) for i in range(n)) + ")" if n else ""
     script = "SET client_min_messages = warning;\n"
     script += "DROP SCHEMA IF EXISTS %s CASCADE;\nCREATE SCHEMA %s;\nSET search_path = %s, public;\n" % (
         schema_name, schema_name, schema_name)
@@ -114,6 +120,8 @@ def pg_plan(server, schema_name, schema, extra, query):
     # "Can an index serve this access" rather than "is it the cheapest": joins
     # as nested loops, so an inner side is probed through its index if it can be.
     script += "SET enable_hashjoin = off;\nSET enable_mergejoin = off;\n"
+    if bound:
+        script += "SET plan_cache_mode = force_custom_plan;\n"  # the plan for the bound value
     script += "PREPARE q AS %s;\n" % query
     script += "\\echo ==PLAN==\nEXPLAIN (FORMAT JSON) EXECUTE q%s;\n" % args
     script += ("\\echo ==INDEXES==\nSELECT c.relname || '|' || pg_get_indexdef(i.indexrelid, 1, true) || '|' || am.amname "
@@ -198,17 +206,19 @@ def pg_unindexed(plan, indexes):
 # SQLite
 # ---------------------------------------------------------------------------
 
-def sqlite_unindexed(schema, extra, query):
+def sqlite_unindexed(schema, extra, query, bound=None):
     db = sqlite3.connect(":memory:")
     db.executescript(schema)
     if extra:
         db.executescript(extra)
-    # Parameters stay unbound values (NULL): EXPLAIN QUERY PLAN does not run the query.
+    # Parameters stay unbound values (NULL): EXPLAIN QUERY PLAN does not run the
+    # query. A value the case binds is bound (the LIKE optimisation reads it).
+    bound = bound or {}
     named = re.findall(r"[:@$]([A-Za-z_]\w*)", query)
     if named:
-        binds = {n: None for n in named}
+        binds = {n: bound.get(":" + n) for n in named}
     else:
-        binds = [None] * len(re.findall(r"\?", query))
+        binds = [bound.get(str(i + 1)) for i in range(len(re.findall(r"\?", query)))]
     rows = db.execute("EXPLAIN QUERY PLAN " + query, binds).fetchall()
     db.close()
     found = set()
@@ -295,10 +305,10 @@ def main():
             mine = set(f["alias"] for f in r.get("findings", []))
             try:
                 if d == "postgresql":
-                    plan, idx = pg_plan(server, "c%d" % n, c["schema"], "", c["query"])
+                    plan, idx = pg_plan(server, "c%d" % n, c["schema"], "", c["query"], c.get("bound"))
                     theirs = pg_unindexed(plan, idx)
                 else:
-                    theirs = sqlite_unindexed(c["schema"], "", c["query"])
+                    theirs = sqlite_unindexed(c["schema"], "", c["query"], c.get("bound"))
             except Exception as e:  # engine rejected the case: a corpus bug
                 errors.append((c["id"], "engine: " + str(e)[:300]))
                 stats[d][1] += 1
@@ -319,10 +329,10 @@ def main():
                 extra = "\n".join(f["suggestion"] for f in suggested)
                 try:
                     if d == "postgresql":
-                        plan, idx = pg_plan(server, "s%d" % n, c["schema"], extra, c["query"])
+                        plan, idx = pg_plan(server, "s%d" % n, c["schema"], extra, c["query"], c.get("bound"))
                         after = pg_unindexed(plan, idx)
                     else:
-                        after = sqlite_unindexed(c["schema"], extra, c["query"])
+                        after = sqlite_unindexed(c["schema"], extra, c["query"], c.get("bound"))
                 except Exception as e:
                     after = {"<error: %s>" % str(e)[:200]}
                 fixed = [f for f in suggested if f["alias"] not in after]

@@ -222,6 +222,23 @@ HOLDOUT_QUERIES = [
     ("prio-between", "SELECT * FROM tickets WHERE tenant_id = 4 AND state = 'x' AND priority BETWEEN 1 AND 3"),
 ]
 
+# LIKE with a pattern the C++ code binds visibly (AnalysisOptions::Bound):
+# the engines plan the statement with that value (PostgreSQL: a custom plan
+# for EXECUTE q('...'); SQLite: the value bound to the EXPLAIN statement).
+BOUND_CASES = [
+    ("pg", "bound-like-leading", "SELECT * FROM users WHERE name LIKE $1", {"1": "%son"}),
+    ("pg", "bound-like-prefix-pattern-ops", "SELECT * FROM users WHERE name LIKE $1", {"1": "ab%"}),
+    ("pg", "bound-like-prefix-plain", "SELECT id FROM orders WHERE note LIKE $1", {"1": "ab%"}),
+    ("pg", "bound-like-prefix-c-collation", "SELECT * FROM users WHERE code LIKE $1", {"1": "AB%"}),
+    ("pg", "bound-like-leading-c-collation", "SELECT * FROM users WHERE code LIKE $1", {"1": "%AB"}),
+    ("pg", "bound-like-exact", "SELECT * FROM users WHERE code LIKE $1", {"1": "ABC"}),
+    ("pg", "bound-like-second-param", "SELECT * FROM users WHERE org_id = $1 OR name LIKE $2", {"2": "%x%"}),
+    ("sqlite", "bound-like-prefix", "SELECT * FROM tags WHERE label LIKE ?", {"1": "ab%"}),
+    ("sqlite", "bound-like-leading", "SELECT * FROM tags WHERE label LIKE ?", {"1": "%ab"}),
+    ("sqlite", "bound-like-named", "SELECT * FROM tags WHERE label LIKE :p", {":p": "ab%"}),
+    ("sqlite", "bound-like-no-nocase", "SELECT * FROM notes WHERE title LIKE ?", {"1": "ab%"}),
+]
+
 
 def main():
     cases = []
@@ -231,6 +248,9 @@ def main():
         cases.append({"id": "pg-holdout/" + cid, "dialect": "postgresql", "schema": HOLDOUT_SCHEMA, "query": q})
     for cid, q in SQLITE_QUERIES:
         cases.append({"id": "sqlite/" + cid, "dialect": "sqlite", "schema": SQLITE_SCHEMA, "query": q})
+    for d, cid, q, bound in BOUND_CASES:
+        cases.append({"id": d + "/" + cid, "dialect": "postgresql" if d == "pg" else "sqlite",
+                      "schema": PG_SCHEMA if d == "pg" else SQLITE_SCHEMA, "query": q, "bound": bound})
     out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "differential-corpus.json")
     with open(out, "w") as f:
         json.dump(cases, f, indent=1)

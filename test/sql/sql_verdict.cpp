@@ -2,7 +2,7 @@
 // verdicts as JSON. Used by the differential tests (differential.py) and for
 // trying the analysis by hand:
 //   prodready-sql-verdict --dialect postgresql --schema migrations/ --query "SELECT ..."
-//   prodready-sql-verdict --corpus cases.json     (array of {id, dialect, schema, query})
+//   prodready-sql-verdict --corpus cases.json     (array of {id, dialect, schema, query, bound?})
 #include "lib/sql/SchemaCache.h"
 
 #include <nlohmann/json.hpp>
@@ -61,6 +61,10 @@ int main(int argc, char **argv) {
       SqlSource Src{"<schema:" + C.value("id", "") + ">", 1, C.value("schema", "")};
       auto L = buildSchema({Src}, D);
       AnalysisOptions O;
+      if (C.contains("bound") && C["bound"].is_object())
+        for (auto It = C["bound"].begin(); It != C["bound"].end(); ++It)
+          if (It.value().is_string())
+            O.Bound[It.key()] = It.value().get<std::string>();
       json R = findingsJson(analyzeQuery(*L, C.value("query", ""), O));
       R["id"] = C.value("id", "");
       for (auto &E : L->Errors)

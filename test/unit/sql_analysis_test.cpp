@@ -350,3 +350,60 @@ TEST(SqlRules, LessonsFromTheRealPlanner) {
   ASSERT_EQ(B.Findings.size(), 1u);
   EXPECT_EQ(B.Findings[0].Suggestion.find("users_id_idx"), std::string::npos);
 }
+
+// ---- LIKE with a pattern bound in visible C++ code ----------------------------
+
+TEST(SqlBoundLike, PostgresLeadingWildcardAndPrefix) {
+  Pg P;
+  const std::string H(1, BoundHole);
+  // Unknown binding: today's verdict (no usable prefix).
+  auto U = P("SELECT * FROM users WHERE name LIKE $1");
+  ASSERT_EQ(U.Findings.size(), 1u);
+  EXPECT_NE(U.Findings[0].Reason.find("only known at run time"), std::string::npos);
+  // "%" + x + "%": a leading wildcard, said with the pattern.
+  P.O.Bound["1"] = "%" + H + "%";
+  auto A = P("SELECT * FROM users WHERE name LIKE $1");
+  ASSERT_EQ(A.Findings.size(), 1u) << reasons(A);
+  EXPECT_EQ(A.Findings[0].Reason.find("leading wildcard in the LIKE pattern '%\u2026%' bound to $1"), 0u)
+      << A.Findings[0].Reason;
+  EXPECT_NE(A.Findings[0].Suggestion.find("gin_trgm_ops"), std::string::npos);
+  // x + "%": a prefix; users.name has a text_pattern_ops index.
+  P.O.Bound["1"] = H + "%";
+  EXPECT_TRUE(P("SELECT * FROM users WHERE name LIKE $1").Findings.empty());
+  P.O.Bound["1"] = "ab%";
+  EXPECT_TRUE(P("SELECT * FROM users WHERE name LIKE ?").Findings.empty());
+  // A prefix on a column with a plain index: text_pattern_ops is suggested.
+  P.O.Bound.clear();
+  P.O.Bound[":e"] = "ab" + H;
+  auto B = P("SELECT * FROM users WHERE email LIKE :e");
+  ASSERT_EQ(B.Findings.size(), 1u) << reasons(B);
+  EXPECT_EQ(B.Findings[0].Suggestion,
+            "CREATE INDEX CONCURRENTLY IF NOT EXISTS users_email_idx ON users (email text_pattern_ops);");
+  // Only a run-time value: unknown, as before.
+  P.O.Bound[":e"] = H;
+  auto C = P("SELECT * FROM users WHERE email LIKE :e");
+  ASSERT_EQ(C.Findings.size(), 1u);
+  EXPECT_NE(C.Findings[0].Reason.find("only known at run time"), std::string::npos);
+}
+
+TEST(SqlBoundLike, SqliteGetsTheValue) {
+  auto L = buildSchema({SqlSource{"schema.sql", 1, R"sql(
+    CREATE TABLE tags (id INTEGER PRIMARY KEY, label TEXT COLLATE NOCASE, raw TEXT);
+    CREATE INDEX tags_label ON tags (label);
+  )sql"}}, Dialect::SQLite);
+  AnalysisOptions O;
+  const std::string H(1, BoundHole);
+  const std::string Q = "SELECT id FROM tags WHERE label LIKE ?";
+  // Unknown: SQLite cannot use the index for a parameter it has not seen.
+  EXPECT_EQ(analyzeQuery(*L, Q, O).Findings.size(), 1u);
+  O.Bound["1"] = H + "%";
+  EXPECT_TRUE(analyzeQuery(*L, Q, O).Findings.empty()) << reasons(analyzeQuery(*L, Q, O));
+  O.Bound["1"] = "%" + H;
+  auto A = analyzeQuery(*L, Q, O);
+  ASSERT_EQ(A.Findings.size(), 1u);
+  EXPECT_NE(A.Findings[0].Reason.find("leading wildcard"), std::string::npos) << A.Findings[0].Reason;
+  EXPECT_NE(A.Findings[0].Reason.find("SCAN tags"), std::string::npos);
+  O.Bound.clear();
+  O.Bound[":p"] = "ab%";
+  EXPECT_TRUE(analyzeQuery(*L, "SELECT id FROM tags WHERE label LIKE :p", O).Findings.empty());
+}

@@ -261,3 +261,69 @@ TEST(SqlSchemaCache, SameFilesAreParsedOnceAndEditsAreSeen) {
   EXPECT_NE(A.get(), C.get());
   EXPECT_EQ(C->S.indexesOn("t").size(), 1u);
 }
+
+// ---- MySQL index definitions --------------------------------------------------
+
+TEST(SqlMySql, InlineKeysBecomeIndexes) {
+  const char *Ddl = R"sql(/* dump */ CREATE TABLE `orders` (
+  `id` INT UNSIGNED NOT NULL AUTO_INCREMENT,
+  `user_id` INT NOT NULL,
+  `sku` VARCHAR(64),
+  `note` TEXT,
+  `email` VARCHAR(255),
+  PRIMARY KEY (`id`),
+  KEY `orders_user_idx` (`user_id`, `sku`(10) DESC),
+  INDEX (`sku`) USING BTREE,
+  UNIQUE KEY `orders_email_uq` (`email`),
+  CONSTRAINT `c_note` UNIQUE INDEX (`note`(20)),
+  FULLTEXT KEY `orders_note_ft` (`note`)
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;
+ALTER TABLE orders ADD INDEX idx_note (note), ADD COLUMN status INT, ADD KEY (status);
+ALTER TABLE orders ADD FULLTEXT INDEX ft2 (note);
+CREATE TABLE broken (id int,,);
+)sql";
+  auto L = buildSchema({SqlSource{"m.sql", 1, Ddl}}, Dialect::MySQL);
+  ASSERT_EQ(L->Errors.size(), 1u);
+  EXPECT_EQ(L->Errors[0].Line, 16u) << L->Errors[0].str(); // lines kept after the rewrite
+  std::map<std::string, std::string> Got;
+  for (const Index *I : L->S.indexesOn("orders")) {
+    std::string K;
+    for (auto &X : I->Keys)
+      K += (K.empty() ? "" : ",") + X.Text;
+    Got[I->Name] = K + (I->Unique ? " unique" : "");
+  }
+  EXPECT_EQ(Got["orders_user_idx"], "user_id,sku");
+  EXPECT_EQ(Got["sku"], "sku");
+  EXPECT_EQ(Got["orders_email_uq"], "email unique");
+  EXPECT_EQ(Got["c_note"], "note unique");
+  EXPECT_EQ(Got["idx_note"], "note");
+  EXPECT_EQ(Got["status"], "status");
+  EXPECT_EQ(Got.count("orders_note_ft"), 0u); // FULLTEXT serves MATCH ... AGAINST only
+  EXPECT_EQ(Got.count("ft2"), 0u);
+  ASSERT_TRUE(L->S.table("orders"));
+  EXPECT_TRUE(L->S.table("orders")->column("status"));
+
+  AnalysisOptions O;
+  O.D = Dialect::MySQL;
+  EXPECT_TRUE(analyzeQuery(*L, "SELECT * FROM orders WHERE user_id = ?", O).Findings.empty());
+  EXPECT_TRUE(analyzeQuery(*L, "SELECT * FROM orders WHERE `email` = ?", O).Findings.empty());
+  EXPECT_EQ(analyzeQuery(*L, "SELECT * FROM orders WHERE id > 0 AND sku2 = 1", O).Findings.size(), 0u);
+}
+
+TEST(SqlMySql, DropIndexForms) {
+  auto L = buildSchema({SqlSource{"m.sql", 1, R"sql(
+CREATE TABLE t (id INT PRIMARY KEY, a INT, b INT, KEY ia (a), KEY ib (b));
+ALTER TABLE t DROP INDEX ia;
+DROP INDEX ib ON t;
+)sql"}}, Dialect::MySQL);
+  EXPECT_TRUE(L->Errors.empty()) << L->Errors[0].str();
+  EXPECT_EQ(L->S.indexesOn("t").size(), 1u); // the primary key
+  AnalysisOptions O;
+  O.D = Dialect::MySQL;
+  EXPECT_EQ(analyzeQuery(*L, "SELECT * FROM t WHERE a = 1", O).Findings.size(), 1u);
+}
+
+TEST(SqlMySql, RewriteLeavesOtherStatementsAlone) {
+  std::string S = "-- KEY k (a)\nCREATE TABLE a (id int, name text);\nSELECT 'KEY (x)';\nALTER TABLE a ADD COLUMN z int;";
+  EXPECT_EQ(rewriteMySqlIndexes(S), S);
+}

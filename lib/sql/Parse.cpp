@@ -279,6 +279,15 @@ std::vector<std::pair<size_t, size_t>> splitStatements(std::string_view Sql) {
     if (P.second == 0 || P.first + P.second > Sql.size())
       P.second = Sql.size() - P.first;
   }
+  // The scanner drops an unterminated last statement ("CREATE TABLE t (;"):
+  // keep whatever follows the last piece so that it is parsed (and reported)
+  // rather than silently ignored.
+  size_t End = Out.empty() ? 0 : Out.back().first + Out.back().second;
+  size_t Rest = End;
+  while (Rest < Sql.size() && (Sql[Rest] == ';' || std::isspace(static_cast<unsigned char>(Sql[Rest]))))
+    ++Rest;
+  if (Rest < Sql.size())
+    Out.emplace_back(Rest, Sql.size() - Rest);
   return Out;
 }
 

@@ -238,6 +238,19 @@ TEST(SqlSchema, MalformedStatementIsReportedWithLineAndReplayGoesOn) {
   EXPECT_EQ(S.indexesOn("a").size(), 1u);
 }
 
+TEST(SqlSchema, UnterminatedColumnListIsAnError) {
+  for (bool MySql : {false, true}) {
+    Schema S;
+    S.apply(SqlSource{"db/1_init.up.sql", 1, "CREATE TABLE ok (x int);\nCREATE TABLE broken (;\n"}, MySql);
+    ASSERT_EQ(S.Errors.size(), 1u) << "mysql=" << MySql;
+    EXPECT_EQ(S.Errors[0].Line, 2u) << S.Errors[0].str();
+    EXPECT_NE(S.table("ok"), nullptr);
+  }
+  Schema T;
+  T.apply(SqlSource{"s.sql", 1, "CREATE TABLE broken ("});
+  EXPECT_EQ(T.Errors.size(), 1u);
+}
+
 TEST(SqlSchema, SqliteAndMySqlNoiseIsTolerated) {
   Schema S = schemaOf("CREATE TABLE a (id INTEGER PRIMARY KEY AUTOINCREMENT, n TEXT) WITHOUT ROWID;");
   EXPECT_TRUE(S.Errors.empty());

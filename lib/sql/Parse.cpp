@@ -76,6 +76,14 @@ NormalizedSql normalizePlaceholders(std::string_view S, bool MySQL) {
     emitStr("$" + std::to_string(N), From);
     return N;
   };
+  // A named parameter (":name", "@name", "$name"): the same name is the same $n.
+  auto namedParam = [&](const std::string &Name, size_t From) {
+    auto It = Named.find(Name);
+    if (It != Named.end())
+      emitStr("$" + std::to_string(It->second), From);
+    else
+      Named[Name] = newParam(From);
+  };
   size_t I = 0, N = S.size();
   while (I < N) {
     char C = S[I];
@@ -171,12 +179,7 @@ NormalizedSql normalizePlaceholders(std::string_view S, bool MySQL) {
         continue;
       }
       if (J > I + 1 && isIdentStart(S[I + 1])) {
-        std::string Name(S.substr(I, J - I));
-        auto It = Named.find(Name);
-        if (It != Named.end())
-          emitStr("$" + std::to_string(It->second), I);
-        else
-          Named[Name] = newParam(I);
+        namedParam(std::string(S.substr(I, J - I)), I);
         I = J;
         continue;
       }
@@ -207,12 +210,7 @@ NormalizedSql normalizePlaceholders(std::string_view S, bool MySQL) {
       size_t J = I + 1;
       while (J < N && isIdentChar(S[J]))
         ++J;
-      std::string Name(S.substr(I + 1, J - I - 1));
-      auto It = Named.find(Name);
-      if (It != Named.end())
-        emitStr("$" + std::to_string(It->second), I);
-      else
-        Named[Name] = newParam(I);
+      namedParam(std::string(S.substr(I + 1, J - I - 1)), I);
       I = J;
       continue;
     }

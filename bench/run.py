@@ -522,6 +522,7 @@ def measure_icount(runner, cfg, entries, log):
                 ir = icount(runner, cmd, cwd, d, n)
                 res[n]["ir"] += ir
                 res[n]["per_tu"][os.path.basename(e["file"])] = ir
+                log("    %-24s %s: %.0f" % (n, os.path.basename(e["file"]), ir))
             log("  icount %s done" % os.path.basename(e["file"]))
     finally:
         shutil.rmtree(d, ignore_errors=True)

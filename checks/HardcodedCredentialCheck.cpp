@@ -6,6 +6,7 @@
 
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/ParentMapContext.h"
+#include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 #include "clang/Basic/SourceManager.h"
 #include "clang/Lex/Lexer.h"
@@ -93,20 +94,6 @@ bool inDependentContext(const Decl *D) {
   return false;
 }
 
-/// The closest declaration enclosing \p E (for dependent-context checks).
-const Decl *enclosingDecl(const Expr *E, ASTContext &Ctx) {
-  DynTypedNodeList Ps = Ctx.getParents(*E);
-  for (unsigned Guard = 0; Guard < 64 && !Ps.empty(); ++Guard) {
-    if (const Decl *D = Ps[0].get<Decl>())
-      return D;
-    if (const Stmt *S = Ps[0].get<Stmt>())
-      Ps = Ctx.getParents(*S);
-    else
-      break;
-  }
-  return nullptr;
-}
-
 bool isStringClass(const CXXRecordDecl *RD) {
   if (!RD || !RD->getIdentifier())
     return false;
@@ -114,6 +101,204 @@ bool isStringClass(const CXXRecordDecl *RD) {
   return N == "basic_string" || N == "basic_string_view";
 }
 
+/// The nodes above a node, nearest first, as far as the context questions
+/// below need them (to the first declaration, at least 8 nodes).
+using Ancestors = llvm::SmallVector<DynTypedNode, 16>;
+
+constexpr unsigned MinAncestors = 8;
+
+/// Ancestors from the parent map. Only a fallback for literals the visitor
+/// did not see: the first getParents() call builds a parent map of the
+/// whole translation unit, system headers included.
+Ancestors ancestorsFromParentMap(const StringLiteral *SL, ASTContext &Ctx) {
+  Ancestors A;
+  DynTypedNodeList Ps = Ctx.getParents(*SL);
+  bool SawDecl = false;
+  for (unsigned Guard = 0; Guard < 64 && !Ps.empty(); ++Guard) {
+    A.push_back(Ps[0]);
+    SawDecl |= Ps[0].get<Decl>() != nullptr;
+    if ((SawDecl || !Ps[0].get<Stmt>()) && A.size() >= MinAncestors)
+      break;
+    Ps = Ctx.getParentMapContext().getParents(Ps[0]);
+  }
+  return A;
+}
+
+bool isCastOrTemporary(const Stmt *S) {
+  return isa<ImplicitCastExpr>(S) || isa<ParenExpr>(S) || isa<MaterializeTemporaryExpr>(S) ||
+         isa<CXXBindTemporaryExpr>(S) || isa<ExprWithCleanups>(S);
+}
+
+} // namespace
+
+/// What the fix and the messages need to know about where a string literal
+/// sits, read from its ancestors once.
+struct HardcodedCredentialCheck::LiteralContext {
+  std::string Env;                 ///< env name from the variable it initialises
+  const VarDecl *Var = nullptr;    ///< the variable it initialises (through wrappers)
+  bool InDependentContext = false; ///< inside a template
+  std::string Form;                ///< "" or ".c_str()": how the accessor call replaces it
+  std::string NoFix;               ///< why it cannot be replaced, or empty
+
+  LiteralContext(const StringLiteral *SL, const Ancestors &A) {
+    // const char *kToken = "..."; std::string kToken("...")
+    for (unsigned I = 0; I < 4 && I < A.size(); ++I) {
+      if (const auto *VD = A[I].get<VarDecl>()) {
+        Env = secrets::envVarName(VD->getName().str());
+        break;
+      }
+      const Stmt *S = A[I].get<Stmt>();
+      if (!S || !(isCastOrTemporary(S) ||
+                  (isa<CXXConstructExpr>(S) &&
+                   isStringClass(cast<CXXConstructExpr>(S)->getType()->getAsCXXRecordDecl()))))
+        break;
+    }
+    for (unsigned I = 0; I < 6 && I < A.size(); ++I) {
+      if ((Var = A[I].get<VarDecl>()))
+        break;
+      const Stmt *S = A[I].get<Stmt>();
+      if (!S || !(isCastOrTemporary(S) || isa<CXXConstructExpr>(S)))
+        break;
+    }
+    for (const DynTypedNode &N : A) {
+      if (const Decl *D = N.get<Decl>()) {
+        InDependentContext = inDependentContext(D);
+        break;
+      }
+      if (!N.get<Stmt>())
+        break;
+    }
+    unsigned K = 0;
+    while (K < A.size() && A[K].get<ParenExpr>())
+      ++K;
+    if (K >= A.size()) {
+      NoFix = "unsupported context";
+    } else if (const auto *ICE = A[K].get<ImplicitCastExpr>();
+               ICE && ICE->getCastKind() == CK_ArrayToPointerDecay) {
+      Form = ".c_str()";
+      // std::string s = "..." / f(const std::string &): the decayed pointer
+      // only feeds a string constructor, which takes the string as well.
+      if (K + 1 < A.size())
+        if (const auto *CCE = A[K + 1].get<CXXConstructExpr>())
+          if (CCE->getNumArgs() >= 1 && CCE->getArg(0) == ICE && CCE->getConstructor() &&
+              isStringClass(CCE->getConstructor()->getParent()))
+            Form = "";
+    } else if (const auto *CCE = A[K].get<CXXConstructExpr>()) {
+      const CXXConstructorDecl *Ctor = CCE->getConstructor();
+      if (!Ctor || !isStringClass(Ctor->getParent()))
+        NoFix = "the literal initialises a type that may not accept std::string";
+    } else {
+      NoFix = "the literal is not used as a pointer or string here";
+    }
+    (void)SL;
+  }
+};
+
+//===--- The walk over user code --------------------------------------------===//
+
+namespace {
+/// Visits the nodes the check looks at, in user code only: declarations in
+/// system headers are not entered, template instantiations are not visited
+/// (their patterns are). Keeps the path to the current node so a string
+/// literal's context is read without a parent map.
+class CredentialVisitor : public RecursiveASTVisitor<CredentialVisitor> {
+  using Base = RecursiveASTVisitor<CredentialVisitor>;
+
+public:
+  CredentialVisitor(HardcodedCredentialCheck &Check, ASTContext &Ctx)
+      : Check(Check), Ctx(Ctx), SM(Ctx.getSourceManager()) {}
+
+  bool shouldVisitTemplateInstantiations() const { return false; }
+  bool shouldVisitImplicitCode() const { return true; }
+
+  bool TraverseDecl(Decl *D) {
+    if (!D)
+      return true;
+    if (!isa<TranslationUnitDecl>(D) && !isa<LinkageSpecDecl>(D) && inSystem(D->getLocation()))
+      return true;
+    Path.push_back(DynTypedNode::create(*D));
+    bool R = Base::TraverseDecl(D);
+    Path.pop_back();
+    return R;
+  }
+  bool TraverseConstructorInitializer(CXXCtorInitializer *I) {
+    if (I->isMemberInitializer() && I->isWritten())
+      Check.onCtorInitializer(I, Ctx);
+    Path.push_back(DynTypedNode::create(*I));
+    bool R = Base::TraverseConstructorInitializer(I);
+    Path.pop_back();
+    return R;
+  }
+  bool dataTraverseStmtPre(Stmt *S) {
+    Path.push_back(DynTypedNode::create(*S));
+    return true;
+  }
+  bool dataTraverseStmtPost(Stmt *) {
+    Path.pop_back();
+    return true;
+  }
+
+  bool VisitCallExpr(CallExpr *CE) {
+    if (!inSystem(CE->getBeginLoc()))
+      if (const auto *FD = dyn_cast_or_null<FunctionDecl>(CE->getCalleeDecl()))
+        Check.onCall(CE, FD, Ctx);
+    return true;
+  }
+  bool VisitCXXConstructExpr(CXXConstructExpr *CE) {
+    if (!inSystem(CE->getBeginLoc()))
+      Check.onConstruct(CE, Ctx);
+    return true;
+  }
+  bool VisitVarDecl(VarDecl *VD) {
+    if (inSystem(VD->getBeginLoc()))
+      return true;
+    if (auto *PD = dyn_cast<ParmVarDecl>(VD)) {
+      if (PD->hasDefaultArg())
+        Check.onParm(PD, Ctx);
+    } else if (const Expr *Init = VD->getAnyInitializer()) {
+      Check.onVar(VD, Init, Ctx);
+    }
+    return true;
+  }
+  bool VisitFieldDecl(FieldDecl *FD) {
+    if (!inSystem(FD->getBeginLoc()) && FD->hasInClassInitializer())
+      if (const Expr *Init = FD->getInClassInitializer())
+        Check.onField(FD, Init, Ctx);
+    return true;
+  }
+  bool VisitBinaryOperator(BinaryOperator *BO) {
+    if (BO->isAssignmentOp() && !inSystem(BO->getBeginLoc()))
+      Check.onAssign(BO, Ctx);
+    return true;
+  }
+  bool VisitInitListExpr(InitListExpr *ILE) {
+    if (!inSystem(ILE->getBeginLoc()))
+      Check.onInitList(ILE, Ctx);
+    return true;
+  }
+  bool VisitStringLiteral(StringLiteral *SL) {
+    if (inSystem(SL->getBeginLoc()))
+      return true;
+    Ancestors A;
+    for (unsigned I = Path.size() - 1; I-- > 0;) { // Path.back() is SL itself
+      A.push_back(Path[I]);
+      if (A.size() >= MinAncestors && Path[I].get<Decl>())
+        break;
+    }
+    Check.onLiteral(SL, HardcodedCredentialCheck::LiteralContext(SL, A), Ctx);
+    return true;
+  }
+
+private:
+  bool inSystem(SourceLocation L) const {
+    return L.isValid() && SM.isInSystemHeader(SM.getExpansionLoc(L));
+  }
+
+  HardcodedCredentialCheck &Check;
+  ASTContext &Ctx;
+  const SourceManager &SM;
+  std::vector<DynTypedNode> Path;
+};
 } // namespace
 
 //===--- Finding -----------------------------------------------------------===//
@@ -128,6 +313,10 @@ struct HardcodedCredentialCheck::Finding {
   std::string NoFixReason;
   std::string Replacement;
   FileID File;
+  // Inputs of the fix plan (planFix).
+  const StringLiteral *Literal = nullptr;
+  const VarDecl *Var = nullptr; ///< the constant the value came through
+  bool Whole = false, SinkFixable = false, FromMacro = false;
 };
 
 //===--- Preprocessor: #define NAME "literal" -------------------------------===//
@@ -292,136 +481,127 @@ bool HardcodedCredentialCheck::skipLocation(SourceLocation Loc, const SourceMana
 //===--- Matchers ------------------------------------------------------------===//
 
 void HardcodedCredentialCheck::registerMatchers(MatchFinder *Finder) {
-  auto NotSys = unless(isExpansionInSystemHeader());
-  auto NotInst = unless(isInTemplateInstantiation());
-  Finder->addMatcher(callExpr(NotSys, NotInst, callee(functionDecl().bind("fn"))).bind("call"),
-                     this);
-  Finder->addMatcher(cxxConstructExpr(NotSys, NotInst).bind("construct"), this);
-  Finder->addMatcher(varDecl(NotSys, unless(isInstantiated()), hasInitializer(expr().bind("init"))).bind("var"),
-                     this);
-  Finder->addMatcher(parmVarDecl(NotSys, hasDefaultArgument()).bind("parm"), this);
-  Finder->addMatcher(
-      fieldDecl(NotSys, hasInClassInitializer(expr().bind("init"))).bind("field"), this);
-  Finder->addMatcher(cxxCtorInitializer(isMemberInitializer(), isWritten()).bind("ctorinit"),
-                     this);
-  Finder->addMatcher(binaryOperator(NotSys, NotInst, isAssignmentOperator()).bind("assign"),
-                     this);
-  Finder->addMatcher(initListExpr(NotSys, NotInst).bind("ilist"), this);
-  Finder->addMatcher(stringLiteral(NotSys, NotInst).bind("lit"), this);
+  // One walk over user code (CredentialVisitor) instead of node matchers:
+  // matchers would test every node of every header, and telling template
+  // instantiations apart needs the TU's parent map.
+  Finder->addMatcher(translationUnitDecl().bind("tu"), this);
 }
 
 void HardcodedCredentialCheck::check(const MatchFinder::MatchResult &Result) {
+  const auto *TU = Result.Nodes.getNodeAs<TranslationUnitDecl>("tu");
+  if (!TU)
+    return;
   ASTContext &Ctx = *Result.Context;
-  const SourceManager &SMgr = *Result.SourceManager;
-  SM = &SMgr;
+  SM = Result.SourceManager;
   LangOpts = &Ctx.getLangOpts();
   knowledge();
+  CredentialVisitor(*this, Ctx).TraverseDecl(const_cast<TranslationUnitDecl *>(TU));
+  for (auto &KV : Findings)
+    if (KV.second)
+      planFix(*KV.second, Ctx);
+  Literals.clear();
+}
 
-  if (const auto *Call = Result.Nodes.getNodeAs<CallExpr>("call")) {
-    const auto *FD = Result.Nodes.getNodeAs<FunctionDecl>("fn");
-    llvm::SmallVector<const Expr *, 8> Args(Call->arguments().begin(), Call->arguments().end());
-    // Member operator calls put the object first; drop it so indices match
-    // the declaration's parameters.
-    if (const auto *OCE = dyn_cast<CXXOperatorCallExpr>(Call)) {
-      if (OCE->getOperator() == OO_Equal && Args.size() == 2) {
-        // std::string/json assignment: same as the built-in one.
-        const Expr *L = Args[0]->IgnoreParenImpCasts();
-        if (const auto *DRE = dyn_cast<DeclRefExpr>(L))
-          checkNamed(DRE->getDecl()->getName(), Args[1], DRE->getDecl(),
-                     hasProdReadyAnnotation(DRE->getDecl(), "credential"), Ctx);
-        else if (const auto *ME = dyn_cast<MemberExpr>(L))
-          checkNamed(ME->getMemberDecl()->getName(), Args[1], ME->getMemberDecl(),
-                     hasProdReadyAnnotation(ME->getMemberDecl(), "credential"), Ctx);
-        else if (const auto *Sub = dyn_cast<CXXOperatorCallExpr>(L);
-                 Sub && Sub->getOperator() == OO_Subscript && Sub->getNumArgs() == 2)
-          checkKeyValue(Sub->getArg(1), Args[1], Ctx);
-        return;
-      }
-      if (isa<CXXMethodDecl>(FD) && !Args.empty())
-        Args.erase(Args.begin());
-    }
-    checkCall(Call, FD, Args, Ctx);
-    return;
-  }
-  if (const auto *CE = Result.Nodes.getNodeAs<CXXConstructExpr>("construct")) {
-    if (const CXXConstructorDecl *Ctor = CE->getConstructor()) {
-      llvm::SmallVector<const Expr *, 8> Args(CE->arguments().begin(), CE->arguments().end());
-      // std::pair<K, V>{"password", "..."}: a key/value pair.
-      const CXXRecordDecl *RD = Ctor->getParent();
-      if (RD && RD->getIdentifier() && RD->getName() == "pair" && Args.size() == 2) {
-        checkKeyValue(Args[0], Args[1], Ctx);
-        return;
-      }
-      checkCall(CE, Ctor, Args, Ctx);
-    }
-    return;
-  }
-  if (const auto *VD = Result.Nodes.getNodeAs<VarDecl>("var")) {
-    if (isa<ParmVarDecl>(VD))
-      return;
-    checkNamed(VD->getName(), Result.Nodes.getNodeAs<Expr>("init"), VD,
-               hasProdReadyAnnotation(VD, "credential"), Ctx);
-    return;
-  }
-  if (const auto *PD = Result.Nodes.getNodeAs<ParmVarDecl>("parm")) {
-    if (PD->hasUninstantiatedDefaultArg() || !PD->getDefaultArg())
-      return;
-    checkNamed(PD->getName(), PD->getDefaultArg(), PD, hasProdReadyAnnotation(PD, "credential"),
-               Ctx);
-    return;
-  }
-  if (const auto *FDl = Result.Nodes.getNodeAs<FieldDecl>("field")) {
-    checkNamed(FDl->getName(), Result.Nodes.getNodeAs<Expr>("init"), FDl,
-               hasProdReadyAnnotation(FDl, "credential"), Ctx);
-    return;
-  }
-  if (const auto *CI = Result.Nodes.getNodeAs<CXXCtorInitializer>("ctorinit")) {
-    if (skipLocation(CI->getSourceLocation(), SMgr))
-      return;
-    if (const FieldDecl *F = CI->getMember())
-      checkNamed(F->getName(), CI->getInit(), F, hasProdReadyAnnotation(F, "credential"), Ctx);
-    return;
-  }
-  if (const auto *BO = Result.Nodes.getNodeAs<BinaryOperator>("assign")) {
-    const Expr *L = BO->getLHS()->IgnoreParenImpCasts();
-    if (const auto *DRE = dyn_cast<DeclRefExpr>(L))
-      checkNamed(DRE->getDecl()->getName(), BO->getRHS(), DRE->getDecl(),
-                 hasProdReadyAnnotation(DRE->getDecl(), "credential"), Ctx);
-    else if (const auto *ME = dyn_cast<MemberExpr>(L))
-      checkNamed(ME->getMemberDecl()->getName(), BO->getRHS(), ME->getMemberDecl(),
-                 hasProdReadyAnnotation(ME->getMemberDecl(), "credential"), Ctx);
-    else if (const auto *ASE = dyn_cast<ArraySubscriptExpr>(L))
-      (void)ASE;
-    return;
-  }
-  if (const auto *ILE = Result.Nodes.getNodeAs<InitListExpr>("ilist")) {
-    // Aggregates: Config{.password = "..."} / Config{"host", "..."}.
-    const InitListExpr *Sem = ILE->isSemanticForm() ? ILE : ILE->getSemanticForm();
-    if (!Sem)
-      return;
-    if (const RecordDecl *RD = Sem->getType()->getAsRecordDecl()) {
-      if (RD->isUnion())
-        return;
-      unsigned I = 0;
-      for (const FieldDecl *F : RD->fields()) {
-        if (I >= Sem->getNumInits())
-          break;
-        const Expr *Init = Sem->getInit(I++);
-        if (Init && !isa<ImplicitValueInitExpr>(Init) && !isa<CXXDefaultInitExpr>(Init))
-          checkNamed(F->getName(), Init, F, hasProdReadyAnnotation(F, "credential"), Ctx);
-      }
+void HardcodedCredentialCheck::onCall(const CallExpr *Call, const FunctionDecl *FD,
+                                      ASTContext &Ctx) {
+  llvm::SmallVector<const Expr *, 8> Args(Call->arguments().begin(), Call->arguments().end());
+  // Member operator calls put the object first; drop it so indices match
+  // the declaration's parameters.
+  if (const auto *OCE = dyn_cast<CXXOperatorCallExpr>(Call)) {
+    if (OCE->getOperator() == OO_Equal && Args.size() == 2) {
+      // std::string/json assignment: same as the built-in one.
+      const Expr *L = Args[0]->IgnoreParenImpCasts();
+      if (const auto *DRE = dyn_cast<DeclRefExpr>(L))
+        checkNamed(DRE->getDecl()->getName(), Args[1], DRE->getDecl(),
+                   hasProdReadyAnnotation(DRE->getDecl(), "credential"), Ctx);
+      else if (const auto *ME = dyn_cast<MemberExpr>(L))
+        checkNamed(ME->getMemberDecl()->getName(), Args[1], ME->getMemberDecl(),
+                   hasProdReadyAnnotation(ME->getMemberDecl(), "credential"), Ctx);
+      else if (const auto *Sub = dyn_cast<CXXOperatorCallExpr>(L);
+               Sub && Sub->getOperator() == OO_Subscript && Sub->getNumArgs() == 2)
+        checkKeyValue(Sub->getArg(1), Args[1], Ctx);
       return;
     }
-    // {"password", "..."} braced pairs that are not records (e.g. arrays of
-    // two strings) are key/value pairs too.
-    if (Sem->getNumInits() == 2 && !Sem->getType()->isArrayType())
-      checkKeyValue(Sem->getInit(0), Sem->getInit(1), Ctx);
+    if (isa<CXXMethodDecl>(FD) && !Args.empty())
+      Args.erase(Args.begin());
+  }
+  checkCall(Call, FD, Args, Ctx);
+}
+
+void HardcodedCredentialCheck::onConstruct(const CXXConstructExpr *CE, ASTContext &Ctx) {
+  const CXXConstructorDecl *Ctor = CE->getConstructor();
+  if (!Ctor)
+    return;
+  llvm::SmallVector<const Expr *, 8> Args(CE->arguments().begin(), CE->arguments().end());
+  // std::pair<K, V>{"password", "..."}: a key/value pair.
+  const CXXRecordDecl *RD = Ctor->getParent();
+  if (RD && RD->getIdentifier() && RD->getName() == "pair" && Args.size() == 2) {
+    checkKeyValue(Args[0], Args[1], Ctx);
     return;
   }
-  if (const auto *SL = Result.Nodes.getNodeAs<StringLiteral>("lit")) {
-    checkLiteralTokens(SL, Ctx);
+  checkCall(CE, Ctor, Args, Ctx);
+}
+
+void HardcodedCredentialCheck::onVar(const VarDecl *VD, const Expr *Init, ASTContext &Ctx) {
+  checkNamed(VD->getName(), Init, VD, hasProdReadyAnnotation(VD, "credential"), Ctx);
+}
+
+void HardcodedCredentialCheck::onParm(const ParmVarDecl *PD, ASTContext &Ctx) {
+  if (PD->hasUninstantiatedDefaultArg() || !PD->getDefaultArg())
+    return;
+  checkNamed(PD->getName(), PD->getDefaultArg(), PD, hasProdReadyAnnotation(PD, "credential"),
+             Ctx);
+}
+
+void HardcodedCredentialCheck::onField(const FieldDecl *FD, const Expr *Init, ASTContext &Ctx) {
+  checkNamed(FD->getName(), Init, FD, hasProdReadyAnnotation(FD, "credential"), Ctx);
+}
+
+void HardcodedCredentialCheck::onCtorInitializer(const CXXCtorInitializer *CI, ASTContext &Ctx) {
+  if (skipLocation(CI->getSourceLocation(), *SM))
+    return;
+  if (const FieldDecl *F = CI->getMember())
+    checkNamed(F->getName(), CI->getInit(), F, hasProdReadyAnnotation(F, "credential"), Ctx);
+}
+
+void HardcodedCredentialCheck::onAssign(const BinaryOperator *BO, ASTContext &Ctx) {
+  const Expr *L = BO->getLHS()->IgnoreParenImpCasts();
+  if (const auto *DRE = dyn_cast<DeclRefExpr>(L))
+    checkNamed(DRE->getDecl()->getName(), BO->getRHS(), DRE->getDecl(),
+               hasProdReadyAnnotation(DRE->getDecl(), "credential"), Ctx);
+  else if (const auto *ME = dyn_cast<MemberExpr>(L))
+    checkNamed(ME->getMemberDecl()->getName(), BO->getRHS(), ME->getMemberDecl(),
+               hasProdReadyAnnotation(ME->getMemberDecl(), "credential"), Ctx);
+}
+
+void HardcodedCredentialCheck::onInitList(const InitListExpr *ILE, ASTContext &Ctx) {
+  // Aggregates: Config{.password = "..."} / Config{"host", "..."}.
+  const InitListExpr *Sem = ILE->isSemanticForm() ? ILE : ILE->getSemanticForm();
+  if (!Sem)
+    return;
+  if (const RecordDecl *RD = Sem->getType()->getAsRecordDecl()) {
+    if (RD->isUnion())
+      return;
+    unsigned I = 0;
+    for (const FieldDecl *F : RD->fields()) {
+      if (I >= Sem->getNumInits())
+        break;
+      const Expr *Init = Sem->getInit(I++);
+      if (Init && !isa<ImplicitValueInitExpr>(Init) && !isa<CXXDefaultInitExpr>(Init))
+        checkNamed(F->getName(), Init, F, hasProdReadyAnnotation(F, "credential"), Ctx);
+    }
     return;
   }
+  // {"password", "..."} braced pairs that are not records (e.g. arrays of
+  // two strings) are key/value pairs too.
+  if (Sem->getNumInits() == 2 && !Sem->getType()->isArrayType())
+    checkKeyValue(Sem->getInit(0), Sem->getInit(1), Ctx);
+}
+
+void HardcodedCredentialCheck::onLiteral(const StringLiteral *SL, LiteralContext LC,
+                                         ASTContext &Ctx) {
+  auto It = Literals.emplace(SL, std::move(LC)).first;
+  checkLiteralTokens(SL, It->second, Ctx);
 }
 
 //===--- Sinks -----------------------------------------------------------------===//
@@ -656,10 +836,11 @@ void HardcodedCredentialCheck::checkKeyValue(const Expr *Key, const Expr *Value,
 
 void HardcodedCredentialCheck::macroDefined(llvm::StringRef Name, SourceLocation LitLoc,
                                             llvm::StringRef Text, SourceLocation) {
-  if (!SM || skipLocation(LitLoc, *SM))
+  if (!SM)
     return;
   const secrets::Knowledge &K = knowledge();
-  if (K.classifyName(Name.str()).Verdict != secrets::NameVerdict::Credential)
+  if (K.classifyName(Name.str()).Verdict != secrets::NameVerdict::Credential ||
+      skipLocation(LitLoc, *SM))
     return;
   std::string_view V(Text.data(), Text.size());
   if (K.classifyValue(V, MinEntropy) != secrets::ValueVerdict::Secret)
@@ -680,7 +861,8 @@ void HardcodedCredentialCheck::macroDefined(llvm::StringRef Name, SourceLocation
 
 //===--- Token formats anywhere -------------------------------------------------===//
 
-void HardcodedCredentialCheck::checkLiteralTokens(const StringLiteral *SL, ASTContext &Ctx) {
+void HardcodedCredentialCheck::checkLiteralTokens(const StringLiteral *SL,
+                                                  const LiteralContext &LC, ASTContext &Ctx) {
   if (SL->getCharByteWidth() != 1 || SL->getLength() < 8)
     return;
   if (skipLocation(SL->getBeginLoc(), *SM))
@@ -696,22 +878,7 @@ void HardcodedCredentialCheck::checkLiteralTokens(const StringLiteral *SL, ASTCo
   P.Length = Text.size();
   R.Pieces.push_back(P);
   // A destination name (const char* kGithubToken = "ghp_...") names the fix.
-  std::string Env;
-  DynTypedNodeList Ps = Ctx.getParents(*SL);
-  for (unsigned Guard = 0; Guard < 4 && !Ps.empty(); ++Guard) {
-    if (const auto *VD = Ps[0].get<VarDecl>()) {
-      Env = secrets::envVarName(VD->getName().str());
-      break;
-    }
-    const Stmt *S = Ps[0].get<Stmt>();
-    if (!S || !(isa<ImplicitCastExpr>(S) || isa<ParenExpr>(S) ||
-                isa<MaterializeTemporaryExpr>(S) || isa<CXXBindTemporaryExpr>(S) ||
-                isa<ExprWithCleanups>(S) ||
-                (isa<CXXConstructExpr>(S) &&
-                 isStringClass(cast<CXXConstructExpr>(S)->getType()->getAsCXXRecordDecl()))))
-      break;
-    Ps = Ctx.getParents(*S);
-  }
+  const std::string &Env = LC.Env;
   for (const secrets::TokenMatch &M : K.findTokens(Text)) {
     report(2, 798, M.Format->Name, "in string literal", SL, Env.empty() ? M.Format->Env : Env,
            true, &R, M.Where.Offset, M.Where.Length, Ctx);
@@ -778,72 +945,52 @@ void HardcodedCredentialCheck::report(int Priority, unsigned Cwe, const std::str
     EnvName = "SECRET";
   F->Replacement = accessorCall(EnvName);
 
-  // Fix plan: replace the whole literal with the accessor call where that
-  // compiles; otherwise explain.
-  bool Whole = Off == Piece->Offset && Len == Piece->Length;
-  const VarDecl *Var = Piece->ViaVariable;
-  if (!Var) {
-    DynTypedNodeList Ps = Ctx.getParents(*SL);
-    for (unsigned Guard = 0; Guard < 6 && !Ps.empty(); ++Guard) {
-      if ((Var = Ps[0].get<VarDecl>()))
-        break;
-      const Stmt *S = Ps[0].get<Stmt>();
-      if (!S || !(isa<ImplicitCastExpr>(S) || isa<ParenExpr>(S) || isa<CXXConstructExpr>(S) ||
-                  isa<MaterializeTemporaryExpr>(S) || isa<ExprWithCleanups>(S) ||
-                  isa<CXXBindTemporaryExpr>(S)))
-        break;
-      Ps = Ctx.getParents(*S);
-    }
-  }
-  std::string Form; // "" (string) or ".c_str()"
-  if (!Whole)
-    F->NoFixReason = "the secret is only part of the string";
-  else if (!SinkFixable)
-    F->NoFixReason = "the argument goes with other arguments (a length, a user name) that "
-                     "must change with it";
-  else if (Piece->FromMacro || SL->getBeginLoc().isMacroID())
-    F->NoFixReason = "the value is defined by a macro";
-  else if (Var && Var->isConstexpr())
-    F->NoFixReason = "'" + Var->getName().str() + "' is constexpr";
-  else if (Var && Var->getType()->isArrayType())
-    F->NoFixReason = "'" + Var->getName().str() + "' is a character array";
-  else if (inDependentContext(enclosingDecl(SL, Ctx)))
-    F->NoFixReason = "the literal is inside a template";
-  else {
-    DynTypedNodeList Ps = Ctx.getParents(*SL);
-    while (!Ps.empty() && Ps[0].get<ParenExpr>())
-      Ps = Ctx.getParents(*Ps[0].get<ParenExpr>());
-    if (Ps.empty())
-      F->NoFixReason = "unsupported context";
-    else if (const auto *ICE = Ps[0].get<ImplicitCastExpr>();
-             ICE && ICE->getCastKind() == CK_ArrayToPointerDecay) {
-      Form = ".c_str()";
-      // std::string s = "..." / f(const std::string &): the decayed pointer
-      // only feeds a string constructor, which takes the string as well.
-      DynTypedNodeList GPs = Ctx.getParents(*ICE);
-      if (!GPs.empty())
-        if (const auto *CCE = GPs[0].get<CXXConstructExpr>())
-          if (CCE->getNumArgs() >= 1 && CCE->getArg(0) == ICE && CCE->getConstructor() &&
-              isStringClass(CCE->getConstructor()->getParent()))
-            Form = "";
-    }
-    else if (const auto *CCE = Ps[0].get<CXXConstructExpr>()) {
-      const CXXConstructorDecl *Ctor = CCE->getConstructor();
-      if (Ctor && isStringClass(Ctor->getParent()))
-        Form = "";
-      else
-        F->NoFixReason = "the literal initialises a type that may not accept std::string";
-    } else
-      F->NoFixReason = "the literal is not used as a pointer or string here";
-  }
-  if (F->NoFixReason.empty()) {
-    CharSourceRange Range = CharSourceRange::getTokenRange(SL->getSourceRange());
-    F->Fix = FixItHint::CreateReplacement(Range, F->Replacement + Form);
-    F->Replacement += Form;
-    bool StaticStorage = Var && Var->hasGlobalStorage() && !Var->isStaticLocal();
-    F->FixOnNote = StaticStorage && !FixNonLocal;
-  }
+  // The fix is planned once the walk is over (planFix): the literal's
+  // context is known by then.
+  F->Literal = SL;
+  F->Var = Piece->ViaVariable;
+  F->Whole = Off == Piece->Offset && Len == Piece->Length;
+  F->SinkFixable = SinkFixable;
+  F->FromMacro = Piece->FromMacro;
   Slot = std::move(F);
+}
+
+/// Fix plan: replace the whole literal with the accessor call where that
+/// compiles; otherwise explain.
+void HardcodedCredentialCheck::planFix(Finding &F, ASTContext &Ctx) {
+  const StringLiteral *SL = F.Literal;
+  if (!SL || F.Fix || !F.NoFixReason.empty())
+    return; // a macro finding, or planned already
+  auto It = Literals.find(SL);
+  if (It == Literals.end()) // not seen by the walk (rare): ask the parent map
+    It = Literals.emplace(SL, LiteralContext(SL, ancestorsFromParentMap(SL, Ctx))).first;
+  const LiteralContext &LC = It->second;
+  const VarDecl *Var = F.Var ? F.Var : LC.Var;
+  std::string Form; // "" (string) or ".c_str()"
+  if (!F.Whole)
+    F.NoFixReason = "the secret is only part of the string";
+  else if (!F.SinkFixable)
+    F.NoFixReason = "the argument goes with other arguments (a length, a user name) that "
+                    "must change with it";
+  else if (F.FromMacro || SL->getBeginLoc().isMacroID())
+    F.NoFixReason = "the value is defined by a macro";
+  else if (Var && Var->isConstexpr())
+    F.NoFixReason = "'" + Var->getName().str() + "' is constexpr";
+  else if (Var && Var->getType()->isArrayType())
+    F.NoFixReason = "'" + Var->getName().str() + "' is a character array";
+  else if (LC.InDependentContext)
+    F.NoFixReason = "the literal is inside a template";
+  else if (!LC.NoFix.empty())
+    F.NoFixReason = LC.NoFix;
+  else
+    Form = LC.Form;
+  if (F.NoFixReason.empty()) {
+    CharSourceRange Range = CharSourceRange::getTokenRange(SL->getSourceRange());
+    F.Fix = FixItHint::CreateReplacement(Range, F.Replacement + Form);
+    F.Replacement += Form;
+    bool StaticStorage = Var && Var->hasGlobalStorage() && !Var->isStaticLocal();
+    F.FixOnNote = StaticStorage && !FixNonLocal;
+  }
 }
 
 void HardcodedCredentialCheck::onEndOfTranslationUnit() {

@@ -44,6 +44,21 @@ public:
                     clang::SourceLocation End);
 
   struct Finding;
+  struct LiteralContext;
+
+  // The nodes the check looks at, from its walk over user code (the .cpp's
+  // CredentialVisitor): calls, constructions, variables, default arguments,
+  // in-class and constructor member initialisers, assignments, braced
+  // initialisers, string literals.
+  void onCall(const clang::CallExpr *Call, const clang::FunctionDecl *FD, clang::ASTContext &Ctx);
+  void onConstruct(const clang::CXXConstructExpr *CE, clang::ASTContext &Ctx);
+  void onVar(const clang::VarDecl *VD, const clang::Expr *Init, clang::ASTContext &Ctx);
+  void onParm(const clang::ParmVarDecl *PD, clang::ASTContext &Ctx);
+  void onField(const clang::FieldDecl *FD, const clang::Expr *Init, clang::ASTContext &Ctx);
+  void onCtorInitializer(const clang::CXXCtorInitializer *CI, clang::ASTContext &Ctx);
+  void onAssign(const clang::BinaryOperator *BO, clang::ASTContext &Ctx);
+  void onInitList(const clang::InitListExpr *ILE, clang::ASTContext &Ctx);
+  void onLiteral(const clang::StringLiteral *SL, LiteralContext LC, clang::ASTContext &Ctx);
 
 private:
   const secrets::Knowledge &knowledge();
@@ -57,7 +72,8 @@ private:
   void checkNamed(llvm::StringRef DestName, const clang::Expr *Value,
                   const clang::NamedDecl *Dest, bool Annotated, clang::ASTContext &Ctx);
   void checkKeyValue(const clang::Expr *Key, const clang::Expr *Value, clang::ASTContext &Ctx);
-  void checkLiteralTokens(const clang::StringLiteral *SL, clang::ASTContext &Ctx);
+  void checkLiteralTokens(const clang::StringLiteral *SL, const LiteralContext &LC,
+                          clang::ASTContext &Ctx);
 
   /// Records a finding for the literal piece holding [Off, Off+Len) of the
   /// recovered text, with masking, notes and the fix plan.
@@ -85,7 +101,12 @@ private:
   std::optional<std::regex> TestFileRe;
   std::map<clang::FileID, bool> IsTestFile;
 
+  /// Settles each finding's fix once the walk has seen every literal.
+  void planFix(Finding &F, clang::ASTContext &Ctx);
+
   std::map<unsigned, std::unique_ptr<Finding>> Findings; // keyed by raw spelling loc
+  /// Where the string literals of user code sit (filled by the walk).
+  std::map<const clang::StringLiteral *, LiteralContext> Literals;
   const clang::SourceManager *SM = nullptr;
   const clang::LangOptions *LangOpts = nullptr;
 };

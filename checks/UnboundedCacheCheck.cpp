@@ -474,24 +474,46 @@ public:
     return nullptr;
   }
 
+  // ---- parents ------------------------------------------------------------------
+  //
+  // The visitors keep the path from the translation unit to the node being
+  // visited (Path); parents are read from it. ASTContext::getParents would
+  // build a parent map of the whole TU, system headers included, which cost
+  // more than the rest of the check.
+
+  /// Nodes from the root to the node being visited, maintained by the visitor.
+  const std::vector<DynTypedNode> *Path = nullptr;
+  /// Loop variable of a range-based for -> the loop (for constantKey).
+  std::map<const VarDecl *, const CXXForRangeStmt *> RangeLoops;
+
+  /// Index of \p S on the path (searched from the top), or -1.
+  int onPath(const Stmt *S) const {
+    if (!Path)
+      return -1;
+    for (int I = (int)Path->size() - 1; I >= 0; --I)
+      if ((*Path)[I].get<Stmt>() == S)
+        return I;
+    return -1;
+  }
+
   /// The enclosing statement of \p S; through a declaration (a variable's
-  /// initialiser) to its DeclStmt.
-  const Stmt *parent(const Stmt *S) {
-    auto Ps = Ctx.getParents(*S);
-    for (int Guard = 0; Guard < 4 && !Ps.empty(); ++Guard) {
-      if (auto *P = Ps[0].get<Stmt>())
-        return P;
-      auto *D = Ps[0].get<Decl>();
+  /// initialiser) to its DeclStmt. \p S must be on the visitor's path.
+  const Stmt *parent(const Stmt *S) const {
+    int I = onPath(S);
+    for (int Guard = 0; Guard < 4 && I > 0; ++Guard) {
+      const DynTypedNode &P = (*Path)[--I];
+      if (auto *PS = P.get<Stmt>())
+        return PS;
+      auto *D = P.get<Decl>();
       if (!D || isa<FunctionDecl>(D))
         return nullptr;
-      Ps = Ctx.getParents(*D);
     }
     return nullptr;
   }
 
-  DynTypedNode parentNode(const Stmt *S) {
-    auto Ps = Ctx.getParents(*S);
-    return Ps.empty() ? DynTypedNode() : Ps[0];
+  DynTypedNode parentNode(const Stmt *S) const {
+    int I = onPath(S);
+    return I > 0 ? (*Path)[I - 1] : DynTypedNode();
   }
 
   std::string text(SourceRange R) const {
@@ -548,17 +570,15 @@ public:
         if (VD->getType().isConstQualified() && VD->hasGlobalStorage() && VD->getInit())
           return constantKey(VD->getInit(), false, Depth + 1);
         // for (const auto &k : kConstantArray)
-        if (auto *P = Ctx.getParents(*VD).empty() ? nullptr : Ctx.getParents(*VD)[0].get<DeclStmt>()) {
-          if (auto *FR = dyn_cast_or_null<CXXForRangeStmt>(parent(P)))
-            if (FR->getLoopVarStmt() == P) {
-              const Expr *Range = strip(FR->getRangeInit());
-              if (isa<InitListExpr>(Range))
-                return true;
-              if (auto *RD = dyn_cast<DeclRefExpr>(Range))
-                if (auto *RV = dyn_cast<VarDecl>(RD->getDecl()))
-                  return (RV->isConstexpr() || RV->getType().isConstant(Ctx)) &&
-                         RV->hasGlobalStorage();
-            }
+        auto L = RangeLoops.find(VD);
+        if (L != RangeLoops.end()) {
+          const Expr *Range = strip(L->second->getRangeInit());
+          if (isa<InitListExpr>(Range))
+            return true;
+          if (auto *RD = dyn_cast<DeclRefExpr>(Range))
+            if (auto *RV = dyn_cast<VarDecl>(RD->getDecl()))
+              return (RV->isConstexpr() || RV->getType().isConstant(Ctx)) &&
+                     RV->hasGlobalStorage();
         }
       }
     }
@@ -751,32 +771,35 @@ public:
 template <class Derived> class ContextVisitor : public RecursiveASTVisitor<Derived> {
 public:
   using Base = RecursiveASTVisitor<Derived>;
-  explicit ContextVisitor(Analysis &A) : A(A) {}
+  explicit ContextVisitor(Analysis &A) : A(A) { A.Path = &Path; }
+  ~ContextVisitor() { A.Path = nullptr; }
   bool shouldVisitTemplateInstantiations() const { return true; }
   bool shouldVisitImplicitCode() const { return false; }
 
+  /// Only user code: declarations in system headers (whole namespaces
+  /// included) are never entered.
   bool TraverseDecl(Decl *D) {
     if (!D)
       return true;
-    if (!isa<TranslationUnitDecl>(D) && !isa<NamespaceDecl>(D) && !isa<LinkageSpecDecl>(D) &&
-        A.inSystem(D->getLocation()))
+    if (!isa<TranslationUnitDecl>(D) && !isa<LinkageSpecDecl>(D) && A.inSystem(D->getLocation()))
       return true;
-    if (auto *FD = dyn_cast<FunctionDecl>(D)) {
-      if (FD->isDependentContext() && !FD->isTemplateInstantiation() && skipDependent())
-        return true;
-      Stack.push_back({FD, false});
-      bool R = Base::TraverseDecl(D);
-      Stack.pop_back();
-      return R;
-    }
-    if (auto *VD = dyn_cast<VarDecl>(D))
-      if (VD->hasGlobalStorage() && !isa<ParmVarDecl>(VD) && VD->hasInit()) {
-        Stack.push_back({nullptr, true});
-        bool R = Base::TraverseDecl(D);
-        Stack.pop_back();
-        return R;
-      }
-    return Base::TraverseDecl(D);
+    Path.push_back(DynTypedNode::create(*D));
+    bool R = traverseInContext(D);
+    Path.pop_back();
+    return R;
+  }
+
+  // The path to the current node, for Analysis::parent().
+  bool dataTraverseStmtPre(Stmt *S) {
+    Path.push_back(DynTypedNode::create(*S));
+    if (auto *FR = dyn_cast<CXXForRangeStmt>(S))
+      if (const VarDecl *LV = FR->getLoopVariable())
+        A.RangeLoops[LV] = FR;
+    return true;
+  }
+  bool dataTraverseStmtPost(Stmt *) {
+    Path.pop_back();
+    return true;
   }
 
   bool TraverseLambdaExpr(LambdaExpr *LE) {
@@ -822,6 +845,32 @@ public:
 protected:
   Analysis &A;
   std::vector<Context> Stack;
+  std::vector<DynTypedNode> Path;
+  /// Inside a template's uninstantiated body (only when !skipDependent()).
+  unsigned DependentDepth = 0;
+
+private:
+  bool traverseInContext(Decl *D) {
+    if (auto *FD = dyn_cast<FunctionDecl>(D)) {
+      bool Dependent = FD->isDependentContext() && !FD->isTemplateInstantiation();
+      if (Dependent && skipDependent())
+        return true;
+      Stack.push_back({FD, false});
+      DependentDepth += Dependent;
+      bool R = Base::TraverseDecl(D);
+      DependentDepth -= Dependent;
+      Stack.pop_back();
+      return R;
+    }
+    if (auto *VD = dyn_cast<VarDecl>(D))
+      if (VD->hasGlobalStorage() && !isa<ParmVarDecl>(VD) && VD->hasInit()) {
+        Stack.push_back({nullptr, true});
+        bool R = Base::TraverseDecl(D);
+        Stack.pop_back();
+        return R;
+      }
+    return Base::TraverseDecl(D);
+  }
 };
 
 class Collector : public ContextVisitor<Collector> {
@@ -931,24 +980,31 @@ public:
       A.AllRefs[A.canon(FD)]++;
     return true;
   }
+
+  /// Returns by non-const reference or pointer outside uninstantiated
+  /// templates: accessor candidates, judged once every candidate is known.
+  bool VisitReturnStmt(ReturnStmt *RS) {
+    const FunctionDecl *F = current();
+    if (F && !DependentDepth && RS->getRetValue() && isNonConstRefOrPtr(F->getReturnType()))
+      Returns.push_back({RS, F});
+    return true;
+  }
+
+  std::vector<std::pair<const ReturnStmt *, const FunctionDecl *>> Returns;
 };
 
 // ---- pass 1b: accessors (functions returning a candidate by reference) ----------
 
-class AccessorFinder : public ContextVisitor<AccessorFinder> {
-public:
-  using ContextVisitor::ContextVisitor;
-  bool VisitReturnStmt(ReturnStmt *RS) {
-    const FunctionDecl *F = current();
-    if (!F || !RS->getRetValue() || !isNonConstRefOrPtr(F->getReturnType()))
-      return true;
+void findAccessors(Analysis &A,
+                   const std::vector<std::pair<const ReturnStmt *, const FunctionDecl *>> &Returns) {
+  for (const auto &[RS, F] : Returns) {
     const Expr *V = strip(RS->getRetValue());
     if (auto *UO = dyn_cast<UnaryOperator>(V))
       if (UO->getOpcode() == UO_AddrOf)
         V = UO->getSubExpr();
     Candidate *C = A.resolve(V);
     if (!C)
-      return true;
+      continue;
     bool MemberGetter = false;
     if (auto *MD = dyn_cast<CXXMethodDecl>(F))
       MemberGetter = C->Facts.Store != cache::Storage::Global &&
@@ -959,12 +1015,11 @@ public:
                                   "returned by non-const reference from '" +
                                       A.functionName(F) + "'",
                                   A.functionName(F)});
-      return true;
+      continue;
     }
     A.Accessors[A.canon(F)] = C;
-    return true;
   }
-};
+}
 
 // ---- pass 2: uses ------------------------------------------------------------------
 
@@ -1304,10 +1359,11 @@ void UnboundedCacheCheck::check(const MatchFinder::MatchResult &Result) {
     ScopedWords.push_back(llvm::StringRef(W).lower());
 
   Analysis A(Ctx, *CM, RM.get(), OwnerWords, ScopedWords, DOpts.Externals);
-  Collector(A).TraverseDecl(const_cast<TranslationUnitDecl *>(TU));
+  Collector Col(A);
+  Col.TraverseDecl(const_cast<TranslationUnitDecl *>(TU));
   if (A.Cands.empty())
     return;
-  AccessorFinder(A).TraverseDecl(const_cast<TranslationUnitDecl *>(TU));
+  findAccessors(A, Col.Returns);
   UseVisitor(A, MaxEntries).TraverseDecl(const_cast<TranslationUnitDecl *>(TU));
 
   const SourceManager &SM = Ctx.getSourceManager();

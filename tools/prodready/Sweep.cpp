@@ -148,9 +148,10 @@ std::vector<rep::Replacement> convertFix(const llvm::StringMap<tooling::Replacem
   return Out;
 }
 
-/// Runs clang-tidy on one TU; fills findings/failures/dependencies.
+/// Runs clang-tidy on one TU; fills findings/failures and, when \p WantDeps
+/// (only the cache uses them), the dependencies: every file read, hashed.
 void analyseOne(ClangTidyContext &Context, const tooling::CompilationDatabase &DB,
-                const std::string &File, rep::CacheEntry &Out) {
+                const std::string &File, bool WantDeps, rep::CacheEntry &Out) {
   auto Real = llvm::vfs::getRealFileSystem();
   llvm::IntrusiveRefCntPtr<RecordingFS> Rec(new RecordingFS(Real));
   llvm::IntrusiveRefCntPtr<llvm::vfs::OverlayFileSystem> Overlay(
@@ -196,7 +197,9 @@ void analyseOne(ClangTidyContext &Context, const tooling::CompilationDatabase &D
       ParseErrors = ParseErrors.substr(0, 2000) + "...";
     Out.Failures.push_back({File, "parse-error", ParseErrors});
   }
-  for (const std::string &P : Rec->Read) {
+  // Hashing every header the TU read costs several percent of the analysis
+  // (megabytes per TU): skip it when no cache will store it.
+  for (const std::string &P : WantDeps ? Rec->Read : std::set<std::string>()) {
     rep::Dependency D;
     if (rep::describeFile(P, D))
       Out.Deps.push_back(D);
@@ -252,7 +255,7 @@ struct Worker {
     // worth keeping across TUs (model, schema) is cached process-wide.
     ClangTidyContext Context(Setup.makeOptionsProvider());
     rep::drainFacts();
-    analyseOne(Context, *Setup.Database, Files[Index], Entry);
+    analyseOne(Context, *Setup.Database, Files[Index], Setup.UseCache, Entry);
     for (auto &[Kind, Facts] : rep::drainFacts())
       Entry.Facts.push_back({{"kind", Kind}, {"facts", std::move(Facts)}});
     nlohmann::json J = rep::entryToJson(Entry);
@@ -344,7 +347,8 @@ int runSweep(SweepSetup &Setup, rep::Report &Report) {
   };
   std::vector<long> Todo;
   for (size_t I = 0; I < Files.size(); ++I) {
-    Keys[I] = Setup.cacheKey(Files[I]);
+    if (Cache)
+      Keys[I] = Setup.cacheKey(Files[I]);
     if (Cache && Cache->lookup(Keys[I], Results[I])) {
       Done[I] = true;
       ++Report.FromCache;

@@ -1,11 +1,11 @@
 //===- StringRecovery.cpp - recover string values from the AST ------------===//
 #include "lib/ast/StringRecovery.h"
+#include "lib/ast/LocalMutation.h"
 
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Decl.h"
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/ExprCXX.h"
-#include "clang/Analysis/Analyses/ExprMutationAnalyzer.h"
 
 using namespace clang;
 
@@ -183,8 +183,7 @@ private:
     const auto *FD = dyn_cast_or_null<FunctionDecl>(VD->getParentFunctionOrMethod());
     if (!FD || !FD->getBody())
       return false;
-    ExprMutationAnalyzer A(*FD->getBody(), const_cast<ASTContext &>(Ctx));
-    return !A.isMutated(VD);
+    return !mayBeModified(VD, FD->getBody());
   }
 
   void literal(const StringLiteral *SL, const VarDecl *Via) {

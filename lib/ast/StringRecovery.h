@@ -61,7 +61,7 @@ struct RecoveryOptions {
   unsigned MaxDepth = 8;
   /// Also follow a non-const local variable (`std::string sql = "..." + ...;`)
   /// when nothing in its function modifies it after the initialiser
-  /// (clang's ExprMutationAnalyzer decides). Off by default.
+  /// (ast::mayBeModified decides, conservatively). Off by default.
   bool FollowUnmodifiedLocals = false;
 };
 

@@ -109,9 +109,52 @@ std::shared_ptr<const RequestModel> RequestModel::get(const model::Model &M,
       Unused);
 }
 
+/// The specialization of template \p Name that \p RD is or derives from.
+static const ClassTemplateSpecializationDecl *specializationOf(const CXXRecordDecl *RD,
+                                                               llvm::StringRef Name,
+                                                               int Depth = 0) {
+  if (!RD || Depth > 8)
+    return nullptr;
+  if (const auto *Spec = dyn_cast<ClassTemplateSpecializationDecl>(RD))
+    if (qualifiedName(Spec->getSpecializedTemplate()) == Name)
+      return Spec;
+  if (!RD->hasDefinition())
+    return nullptr;
+  for (const auto &B : RD->getDefinition()->bases())
+    if (const auto *S = specializationOf(recordOf(B.getType()), Name, Depth + 1))
+      return S;
+  return nullptr;
+}
+
+/// True when the leading template arguments of the specialization of
+/// \p Name that \p T is print as \p Want ("true" for message<true, ...>).
+static bool templateArgsMatch(QualType T, llvm::StringRef Name,
+                              const std::vector<std::string> &Want) {
+  if (Want.empty())
+    return true;
+  Name.consume_front("::");
+  const auto *Spec = specializationOf(recordOf(T), Name);
+  if (!Spec)
+    return false;
+  const auto &Args = Spec->getTemplateArgs();
+  if (Args.size() < Want.size())
+    return false;
+  PrintingPolicy P(Spec->getASTContext().getLangOpts());
+  for (size_t I = 0; I < Want.size(); ++I) {
+    std::string S;
+    llvm::raw_string_ostream OS(S);
+    Args[I].print(P, OS, /*IncludeType=*/false);
+    OS.flush();
+    if (S != Want[I])
+      return false;
+  }
+  return true;
+}
+
 const flow::HandlerSpec *RequestModel::handlerSpecFor(QualType T) const {
   for (const auto &H : FM->Handlers)
-    if (H.Enabled && typeMatches(T, H.RequestType))
+    if (H.Enabled && typeMatches(T, H.RequestType) &&
+        templateArgsMatch(T, H.RequestType, H.TemplateArgs))
       return &H;
   return nullptr;
 }
@@ -272,7 +315,9 @@ std::optional<RequestSource> RequestModel::sourceOf(const Expr *E) const {
   llvm::StringRef Name = Member->getName();
   if (Name.empty())
     return std::nullopt;
-  QualType BT = Base->getType();
+  // The object's own type, not the base class the member lives in
+  // (HTMLForm, not NameValueCollection, for `form.get("id")`).
+  QualType BT = Base->IgnoreImpCasts()->getType();
   for (const auto &S : FM->Sources) {
     if (S.Member.empty() || S.Member != Name)
       continue;

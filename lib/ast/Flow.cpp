@@ -1040,8 +1040,10 @@ struct FunctionFlow::Impl {
   void addSink(SinkUse S) {
     if (!keyish(S.From) && !S.IdentityColumn && S.Kind != "sql-key")
       return;
-    if (S.Kind == "sql-key")
+    if (S.Kind == "sql-key") {
       S.Kind = "sql";
+      S.SqlKey = true;
+    }
     Sinks.push_back(std::move(S));
   }
 
@@ -1355,7 +1357,9 @@ struct FunctionFlow::Impl {
               if (J != I + Shift && principal(C->getArg(J)) && !client(C->getArg(J)))
                 Scoped = true;
             U.OwnerScoped = U.OwnerScoped || Scoped;
-            if (keyish(U.From) || U.IdentityColumn || Inner->From.Param >= 0)
+            // The helper's parameter is a key whatever its name there; at the
+            // call the client value must look like one (or the SQL says so).
+            if (keyish(U.From) || U.IdentityColumn || Inner->SqlKey)
               Sinks.push_back(U);
             break;
           }

@@ -82,6 +82,7 @@ struct SinkUse {
   const clang::Expr *Inner = nullptr;
   bool OwnerScoped = false;           ///< principal-bound ownership predicate / argument
   bool IdentityColumn = false;        ///< the value selects by an ownership column
+  bool SqlKey = false;                ///< the SQL compares the value with a key column
 };
 
 class FunctionFlow {

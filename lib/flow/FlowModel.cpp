@@ -204,7 +204,21 @@ std::shared_ptr<FlowModel> FlowModel::build(const model::Model &M,
     R.Function = std::string(stripGlobal(R.Function));
     model::getString(E, "method", R.Method, Errors, false);
     model::getInt(E, "route-arg", R.RouteArg, Errors, false);
-    model::getInt(E, "handler-arg", R.HandlerArg, Errors, false);
+    std::string HA;
+    auto HIt = E.Value->find("handler-arg");
+    if (HIt != E.Value->end() && HIt->is_string()) {
+      HA = HIt->get<std::string>();
+      if (HA == "chained")
+        R.HandlerChained = true;
+      else
+        Errors.push_back(E.error("handler-arg must be an index or \"chained\"", "handler-arg"));
+    } else {
+      model::getInt(E, "handler-arg", R.HandlerArg, Errors, false);
+    }
+    model::getInt(E, "constraints-arg", R.ConstraintsArg, Errors, false);
+    auto MIt = E.Value->find("middleware");
+    if (MIt != E.Value->end() && MIt->is_boolean())
+      R.Middleware = MIt->get<bool>();
     FM->Routes.push_back(std::move(R));
   }
 

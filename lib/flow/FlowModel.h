@@ -65,6 +65,15 @@ struct RouteSpec {
   std::string Method;
   int RouteArg = 0;
   int HandlerArg = 1;
+  /// Crow: the handler is passed to a call chained on the registration's
+  /// result (`CROW_ROUTE(app, "/x").methods(...)([](...){...})`).
+  bool HandlerChained = false;
+  /// Drogon: argument holding the list of constraints (HTTP methods as
+  /// enumerators, filter names as strings); -1 when none.
+  int ConstraintsArg = -1;
+  /// Registers middleware that runs before every route of the framework
+  /// (httplib `set_pre_routing_handler`), not a route.
+  bool Middleware = false;
 };
 
 struct SourceSpec {

@@ -828,7 +828,8 @@ struct FunctionFlow::Impl {
       Base = ME->getBase();
       M = ME->getMemberDecl();
     } else if (const auto *MC = dyn_cast<CXXMemberCallExpr>(E)) {
-      if (!MC->getType()->isBooleanType() || isa<CXXConversionDecl>(MC->getMethodDecl()))
+      if (!MC->getType()->isBooleanType() || !MC->getMethodDecl() ||
+          isa<CXXConversionDecl>(MC->getMethodDecl()))
         return false;
       Base = MC->getImplicitObjectArgument();
       M = MC->getMethodDecl();
@@ -1506,6 +1507,8 @@ struct FunctionFlow::Impl {
     return Sites;
   }
 
+  std::optional<std::vector<GuardSite>> SitesCache;
+
   bool authorized(const SinkUse &U) {
     if (U.OwnerScoped)
       return true;
@@ -1515,7 +1518,10 @@ struct FunctionFlow::Impl {
     if (!SB)
       return false;
     int SIdx = elementIndex(SB, U.Call);
-    auto Sites = guardSites();
+    // Guards are final once run() is done: compute their sites once.
+    if (!SitesCache)
+      SitesCache = guardSites();
+    const auto &Sites = *SitesCache;
     if (Sites.empty())
       return false;
 

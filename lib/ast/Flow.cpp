@@ -275,9 +275,20 @@ struct FunctionFlow::Impl {
     return O;
   }
 
+  /// Memo of principalCall/isGuardCallee per callee: the name regexes are
+  /// costly and the fixpoint asks again for the same calls.
+  mutable std::map<const FunctionDecl *, const flow::PrincipalSpec *> PrincipalMemo;
+  std::map<const FunctionDecl *, std::pair<bool, bool>> GuardMemo;
+
   const flow::PrincipalSpec *principalCall(const FunctionDecl *F) const {
     if (!F)
       return nullptr;
+    auto It = PrincipalMemo.find(F);
+    if (It != PrincipalMemo.end())
+      return It->second;
+    return PrincipalMemo[F] = principalCallUncached(F);
+  }
+  const flow::PrincipalSpec *principalCallUncached(const FunctionDecl *F) const {
     if (hasAnnotation(F, "principal"))
       return &AnnotatedPrincipal;
     if (const auto *P = FM.principalFunction(qualifiedName(F), F->getName()))
@@ -293,6 +304,16 @@ struct FunctionFlow::Impl {
     Role = false;
     if (!F)
       return false;
+    auto It = GuardMemo.find(F);
+    if (It != GuardMemo.end()) {
+      Role = It->second.second;
+      return It->second.first;
+    }
+    bool G = isGuardCalleeUncached(F, Role);
+    GuardMemo[F] = {G, Role};
+    return G;
+  }
+  bool isGuardCalleeUncached(const FunctionDecl *F, bool &Role) {
     if (hasAnnotation(F, "authorizes"))
       return true;
     if (const auto *G = FM.guardFunction(qualifiedName(F), F->getName())) {
@@ -870,13 +891,14 @@ struct FunctionFlow::Impl {
       const auto *Init = dyn_cast<CXXBoolLiteralExpr>(strip(V->getInit()));
       if (!Init || Init->getValue())
         continue;
-      // The innermost enclosing `if` whose then-branch holds the assignment.
+      // The innermost enclosing `if` whose then-branch holds the assignment
+      // (the function's own parent map: ASTContext::getParents would build
+      // one for the whole TU, headers included).
+      if (!LocalPM)
+        LocalPM = std::make_unique<ParentMap>(FD->getBody());
       const Stmt *Cur = BO;
       for (int I = 0; I < 16; ++I) {
-        auto Parents = Ctx.getParents(*Cur);
-        if (Parents.empty())
-          break;
-        const auto *P = Parents[0].get<Stmt>();
+        const Stmt *P = LocalPM->getParent(Cur);
         if (!P)
           break;
         if (const auto *If = dyn_cast<IfStmt>(P)) {
@@ -899,6 +921,7 @@ struct FunctionFlow::Impl {
     }
   }
   std::set<const VarDecl *> RoleFlags;
+  std::unique_ptr<ParentMap> LocalPM;
 
   void collectGuards() {
     for (const Expr *E : Col.Exprs) {

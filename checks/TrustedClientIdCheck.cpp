@@ -14,6 +14,7 @@
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/ParentMapContext.h"
+#include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 #include "clang/Basic/SourceManager.h"
 #include "clang/Lex/Lexer.h"
@@ -34,7 +35,18 @@ TrustedClientIdCheck::TrustedClientIdCheck(llvm::StringRef Name,
       PrincipalExpression(Options.get("PrincipalExpression", "")),
       TrustedIdentityHeaders(Options.get("TrustedIdentityHeaders", "")),
       PublicRoutes(Options.get("PublicRoutes", DefaultPublicRoutes)),
+      AuthorizationFilters(Options.get("AuthorizationFilters", "")),
       MaxHelperDepth(Options.get("MaxHelperDepth", 2U)) {
+  llvm::SmallVector<llvm::StringRef, 4> Parts;
+  llvm::StringRef(AuthorizationFilters).split(Parts, ';', -1, false);
+  for (auto P : Parts) {
+    P = P.trim();
+    auto Pos = P.rfind("::");
+    if (Pos != llvm::StringRef::npos)
+      P = P.substr(Pos + 2);
+    if (!P.empty())
+      AuthFilterNames.push_back(P.str());
+  }
   if (!PublicRoutes.empty()) {
     try {
       PublicRoutesRe.emplace(PublicRoutes, std::regex::ECMAScript | std::regex::icase);
@@ -50,6 +62,7 @@ void TrustedClientIdCheck::storeOptions(tidy::ClangTidyOptions::OptionMap &Opts)
   Options.store(Opts, "PrincipalExpression", PrincipalExpression);
   Options.store(Opts, "TrustedIdentityHeaders", TrustedIdentityHeaders);
   Options.store(Opts, "PublicRoutes", PublicRoutes);
+  Options.store(Opts, "AuthorizationFilters", AuthorizationFilters);
   Options.store(Opts, "MaxHelperDepth", MaxHelperDepth);
 }
 
@@ -63,8 +76,13 @@ void TrustedClientIdCheck::registerMatchers(MatchFinder *Finder) {
                      this);
   Finder->addMatcher(lambdaExpr().bind("lambda"), this);
   std::vector<std::string> RouteFns;
-  for (const auto &R : RM->flowModel().Routes)
-    RouteFns.push_back("::" + R.Function);
+  // By unqualified name: members of class template specializations
+  // (drogon::HttpController<C>::registerMethod) do not match a qualified
+  // hasName; routeOf compares the qualified name without template arguments.
+  for (const auto &R : RM->flowModel().Routes) {
+    auto Pos = R.Function.rfind("::");
+    RouteFns.push_back(Pos == std::string::npos ? R.Function : R.Function.substr(Pos + 2));
+  }
   std::vector<llvm::StringRef> Refs(RouteFns.begin(), RouteFns.end());
   if (!Refs.empty())
     Finder->addMatcher(callExpr(callee(functionDecl(hasAnyName(Refs)))).bind("route"), this);
@@ -88,10 +106,40 @@ void TrustedClientIdCheck::check(const MatchFinder::MatchResult &Result) {
     if (SM.isInSystemHeader(Call->getBeginLoc()))
       return;
     const FunctionDecl *H = nullptr;
-    if (auto R = RM->routeOf(Call, &H))
-      if (H)
+    if (auto R = RM->routeOf(Call, &H)) {
+      if (R->Middleware) {
+        // Middleware that calls a configured authorization filter.
+        if (H && H->hasBody() && !AuthFilterNames.empty()) {
+          struct Finder : RecursiveASTVisitor<Finder> {
+            const TrustedClientIdCheck &Self;
+            bool Found = false;
+            explicit Finder(const TrustedClientIdCheck &S) : Self(S) {}
+            bool VisitCallExpr(CallExpr *C) {
+              if (const auto *F = C->getDirectCallee())
+                if (F->getIdentifier() && Self.isAuthorizationFilter(F->getName()))
+                  Found = true;
+              return true;
+            }
+          } Fi(*this);
+          Fi.TraverseStmt(H->getBody());
+          if (Fi.Found)
+            FilteredFrameworks.insert(R->Framework);
+        }
+      } else if (H) {
         Routes[H->getCanonicalDecl()] = *R;
+      }
+    }
   }
+}
+
+bool TrustedClientIdCheck::isAuthorizationFilter(llvm::StringRef Name) const {
+  auto Pos = Name.rfind("::");
+  if (Pos != llvm::StringRef::npos)
+    Name = Name.substr(Pos + 2);
+  for (const auto &F : AuthFilterNames)
+    if (Name == F)
+      return true;
+  return false;
 }
 
 void TrustedClientIdCheck::onEndOfTranslationUnit() {
@@ -100,6 +148,7 @@ void TrustedClientIdCheck::onEndOfTranslationUnit() {
       analyseHandler(H, *Ctx);
   Handlers.clear();
   Routes.clear();
+  FilteredFrameworks.clear();
   Ctx = nullptr;
 }
 
@@ -109,6 +158,13 @@ void TrustedClientIdCheck::analyseHandler(const ast::HandlerInfo &H, ASTContext 
   auto RIt = Routes.find(H.Function->getCanonicalDecl());
   if (RIt != Routes.end() && PublicRoutesRe && !RIt->second.Path.empty() &&
       std::regex_search(RIt->second.Path, *PublicRoutesRe))
+    return;
+  // Behind a filter that authorizes the object (AuthorizationFilters).
+  if (RIt != Routes.end())
+    for (const auto &F : RIt->second.Filters)
+      if (isAuthorizationFilter(F))
+        return;
+  if (H.Spec && FilteredFrameworks.count(H.Spec->Framework))
     return;
   ast::FlowOptions FO;
   FO.MaxHelperDepth = MaxHelperDepth;

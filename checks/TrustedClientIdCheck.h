@@ -19,6 +19,7 @@
 #include "lib/ast/RequestModel.h"
 
 #include <map>
+#include <set>
 #include <optional>
 #include <regex>
 #include <vector>
@@ -43,7 +44,13 @@ private:
   std::string PrincipalExpression;
   std::string TrustedIdentityHeaders;
   std::string PublicRoutes;
+  std::string AuthorizationFilters;
   unsigned MaxHelperDepth;
+  std::vector<std::string> AuthFilterNames; ///< last components of AuthorizationFilters
+  /// Frameworks whose middleware (httplib pre-routing handler) calls an
+  /// authorization filter: their handlers count as authorized.
+  std::set<std::string> FilteredFrameworks;
+  bool isAuthorizationFilter(llvm::StringRef Name) const;
 
   std::optional<std::regex> PublicRoutesRe;
   std::shared_ptr<const ast::RequestModel> RM;

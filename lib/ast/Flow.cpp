@@ -7,6 +7,7 @@
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/ParentMap.h"
+#include "clang/AST/ParentMapContext.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Analysis/CFG.h"
 #include "clang/Analysis/CFGStmtMap.h"
@@ -155,6 +156,16 @@ struct Collector : RecursiveASTVisitor<Collector> {
     Returns.push_back(R);
     return true;
   }
+  std::vector<const Expr *> Conditions; // of if/while/for/?:
+  bool VisitIfStmt(IfStmt *S) {
+    if (S->getCond())
+      Conditions.push_back(S->getCond());
+    return true;
+  }
+  bool VisitConditionalOperator(ConditionalOperator *C) {
+    Conditions.push_back(C->getCond());
+    return true;
+  }
 };
 
 } // namespace
@@ -264,9 +275,20 @@ struct FunctionFlow::Impl {
     return O;
   }
 
+  /// Memo of principalCall/isGuardCallee per callee: the name regexes are
+  /// costly and the fixpoint asks again for the same calls.
+  mutable std::map<const FunctionDecl *, const flow::PrincipalSpec *> PrincipalMemo;
+  std::map<const FunctionDecl *, std::pair<bool, bool>> GuardMemo;
+
   const flow::PrincipalSpec *principalCall(const FunctionDecl *F) const {
     if (!F)
       return nullptr;
+    auto It = PrincipalMemo.find(F);
+    if (It != PrincipalMemo.end())
+      return It->second;
+    return PrincipalMemo[F] = principalCallUncached(F);
+  }
+  const flow::PrincipalSpec *principalCallUncached(const FunctionDecl *F) const {
     if (hasAnnotation(F, "principal"))
       return &AnnotatedPrincipal;
     if (const auto *P = FM.principalFunction(qualifiedName(F), F->getName()))
@@ -282,6 +304,16 @@ struct FunctionFlow::Impl {
     Role = false;
     if (!F)
       return false;
+    auto It = GuardMemo.find(F);
+    if (It != GuardMemo.end()) {
+      Role = It->second.second;
+      return It->second.first;
+    }
+    bool G = isGuardCalleeUncached(F, Role);
+    GuardMemo[F] = {G, Role};
+    return G;
+  }
+  bool isGuardCalleeUncached(const FunctionDecl *F, bool &Role) {
     if (hasAnnotation(F, "authorizes"))
       return true;
     if (const auto *G = FM.guardFunction(qualifiedName(F), F->getName())) {
@@ -324,6 +356,13 @@ struct FunctionFlow::Impl {
     return nullptr;
   }
 
+  /// `member_` / `this->member_`: a data member of the object the function
+  /// runs on (request-scoped handler objects keep the id there).
+  static bool isThisMember(const MemberExpr *ME) {
+    return ME && isa<CXXThisExpr>(ME->getBase()->IgnoreParenImpCasts()) &&
+           isa<FieldDecl>(ME->getMemberDecl());
+  }
+
   std::optional<Origin> client(const Expr *E, int D = 0) {
     if (!E || D > 20)
       return std::nullopt;
@@ -357,6 +396,12 @@ struct FunctionFlow::Impl {
       return std::nullopt;
     }
     if (const auto *ME = dyn_cast<MemberExpr>(E)) {
+      if (isThisMember(ME)) {
+        auto It = Fields.find({nullptr, ME->getMemberDecl()});
+        if (It != Fields.end() && It->second.Client)
+          return It->second.Client;
+        return std::nullopt;
+      }
       if (const VarDecl *V = varOf(ME->getBase())) {
         auto It = Fields.find({V, ME->getMemberDecl()});
         if (It != Fields.end() && It->second.Client)
@@ -498,6 +543,10 @@ struct FunctionFlow::Impl {
       return false;
     }
     if (const auto *ME = dyn_cast<MemberExpr>(E)) {
+      if (isThisMember(ME)) {
+        auto It = Fields.find({nullptr, ME->getMemberDecl()});
+        return It != Fields.end() && It->second.Principal;
+      }
       if (const VarDecl *V = varOf(ME->getBase())) {
         auto It = Fields.find({V, ME->getMemberDecl()});
         if (It != Fields.end() && It->second.Principal)
@@ -561,6 +610,8 @@ struct FunctionFlow::Impl {
       if (const auto *V = dyn_cast<VarDecl>(DR->getDecl()))
         return &Vars[V];
     if (const auto *ME = dyn_cast<MemberExpr>(E)) {
+      if (isThisMember(ME))
+        return &Fields[{nullptr, ME->getMemberDecl()}];
       if (const VarDecl *V = varOf(ME->getBase()))
         return &Fields[{V, ME->getMemberDecl()}];
       return nullptr;
@@ -647,6 +698,13 @@ struct FunctionFlow::Impl {
       }
       if (const auto *MC = dyn_cast<CXXMemberCallExpr>(E)) {
         const CXXMethodDecl *M = MC->getMethodDecl();
+        // Continuations: `req.extract_json().then([](json::value body) {...})`
+        // hand the object's (client) value to the lambda's parameters.
+        if (auto O = client(MC->getImplicitObjectArgument()))
+          for (const Expr *A : MC->arguments())
+            if (const auto *L = dyn_cast<LambdaExpr>(strip(A)))
+              for (const ParmVarDecl *P : L->getCallOperator()->parameters())
+                merge(&Vars[P], O, false, P);
         if (M && !M->isConst() && !M->isStatic())
           for (const Expr *A : MC->arguments()) {
             auto O = client(A);
@@ -682,12 +740,19 @@ struct FunctionFlow::Impl {
     }
     unsigned Shift = isa<CXXOperatorCallExpr>(C) && isa<CXXMethodDecl>(F) ? 1 : 0;
     bool InPr = IsPrincipal;
-    if (!In && !IsPrincipal)
+    if (!In && !IsPrincipal) {
       for (unsigned I = Shift; I < C->getNumArgs(); ++I) {
         if (!In)
           In = client(C->getArg(I));
         InPr = InPr || principal(C->getArg(I));
       }
+      // `uri.getPathSegments(segs)`: the object is an input as well.
+      if (const auto *MC = dyn_cast<CXXMemberCallExpr>(C)) {
+        if (!In)
+          In = client(MC->getImplicitObjectArgument());
+        InPr = InPr || principal(MC->getImplicitObjectArgument());
+      }
+    }
     if (!In && !InPr)
       return;
     for (unsigned I = Shift; I < C->getNumArgs() && I - Shift < F->getNumParams(); ++I) {
@@ -766,10 +831,97 @@ struct FunctionFlow::Impl {
     E = strip(E);
     if (const auto *C = dyn_cast<CallExpr>(E)) {
       bool Role;
-      return isGuardCallee(C->getDirectCallee(), Role) && Role;
+      if (isGuardCallee(C->getDirectCallee(), Role) && Role)
+        return true;
     }
-    return false;
+    return roleAttribute(E) || roleComparison(E);
   }
+
+  /// A boolean member of the principal that grants a role (role-attributes):
+  /// `session.staff`, `me.isAdmin()`.
+  bool roleAttribute(const Expr *E) {
+    E = strip(E);
+    const Expr *Base = nullptr;
+    const NamedDecl *M = nullptr;
+    if (const auto *ME = dyn_cast<MemberExpr>(E)) {
+      if (!ME->getType()->isBooleanType())
+        return false;
+      Base = ME->getBase();
+      M = ME->getMemberDecl();
+    } else if (const auto *MC = dyn_cast<CXXMemberCallExpr>(E)) {
+      if (!MC->getType()->isBooleanType() || !MC->getMethodDecl() ||
+          isa<CXXConversionDecl>(MC->getMethodDecl()))
+        return false;
+      Base = MC->getImplicitObjectArgument();
+      M = MC->getMethodDecl();
+    }
+    if (!Base || !M || !M->getIdentifier() || !FM.isRoleAttribute(M->getName()))
+      return false;
+    return principal(Base) && !client(Base);
+  }
+
+  /// The principal (or one of its roles/scopes) compared with a non-empty
+  /// string literal: `role == "admin"`, `scope == "notes:admin"`.
+  bool roleComparison(const Expr *E) {
+    bool NE;
+    const Expr *L, *R;
+    if (!isComparison(strip(E), NE, L, R))
+      return false;
+    auto Lit = [](const Expr *X) {
+      X = strip(X);
+      if (const auto *SL = dyn_cast<StringLiteral>(X))
+        return SL->getLength() > 0;
+      return !literalKey(X).empty();
+    };
+    auto Pr = [&](const Expr *X) { return principal(X) && !client(X); };
+    return (Lit(L) && Pr(R)) || (Lit(R) && Pr(L));
+  }
+
+  /// `bool admin = false; for (r : me.roles) if (r == "admin") admin = true;`
+  /// `admin` then means "the guard passed" (tested later: `if (!admin) return`).
+  void collectGuardFlags() {
+    for (const Expr *E : Col.Exprs) {
+      const auto *BO = dyn_cast<BinaryOperator>(E);
+      if (!BO || BO->getOpcode() != BO_Assign)
+        continue;
+      const auto *True = dyn_cast<CXXBoolLiteralExpr>(strip(BO->getRHS()));
+      const VarDecl *V = varOf(BO->getLHS());
+      if (!True || !True->getValue() || !V || GuardVars.count(V) || !V->getInit())
+        continue;
+      const auto *Init = dyn_cast<CXXBoolLiteralExpr>(strip(V->getInit()));
+      if (!Init || Init->getValue())
+        continue;
+      // The innermost enclosing `if` whose then-branch holds the assignment
+      // (the function's own parent map: ASTContext::getParents would build
+      // one for the whole TU, headers included).
+      if (!LocalPM)
+        LocalPM = std::make_unique<ParentMap>(FD->getBody());
+      const Stmt *Cur = BO;
+      for (int I = 0; I < 16; ++I) {
+        const Stmt *P = LocalPM->getParent(Cur);
+        if (!P)
+          break;
+        if (const auto *If = dyn_cast<IfStmt>(P)) {
+          if (If->getThen() == Cur) {
+            const Expr *C = strip(If->getCond());
+            bool NE = false;
+            const Expr *L, *R;
+            bool Negated = (isa<UnaryOperator>(C) && cast<UnaryOperator>(C)->getOpcode() == UO_LNot) ||
+                           (isComparison(C, NE, L, R) && NE);
+            if (!Negated && (isGuardExpr(C) || isRoleGuard(C))) {
+              GuardVars[V] = true;
+              if (isRoleGuard(C))
+                RoleFlags.insert(V);
+            }
+          }
+          break;
+        }
+        Cur = P;
+      }
+    }
+  }
+  std::set<const VarDecl *> RoleFlags;
+  std::unique_ptr<ParentMap> LocalPM;
 
   void collectGuards() {
     for (const Expr *E : Col.Exprs) {
@@ -780,7 +932,21 @@ struct FunctionFlow::Impl {
           continue;
       if (isGuardExpr(E))
         Guards.push_back({E, isRoleGuard(E)});
+      else if (roleComparison(E))
+        Guards.push_back({E, true});
     }
+    // `if (!session.staff) return 403;`
+    for (const Expr *C : Col.Conditions) {
+      const Expr *X = strip(C);
+      while (const auto *UO = dyn_cast<UnaryOperator>(X)) {
+        if (UO->getOpcode() != UO_LNot)
+          break;
+        X = strip(UO->getSubExpr());
+      }
+      if (roleAttribute(X))
+        Guards.push_back({X, true});
+    }
+    collectGuardFlags();
     // Conditions that test a guard variable: `if (!ok) return;`
     for (auto &G : GuardVars) {
       (void)G;
@@ -898,8 +1064,10 @@ struct FunctionFlow::Impl {
   void addSink(SinkUse S) {
     if (!keyish(S.From) && !S.IdentityColumn && S.Kind != "sql-key")
       return;
-    if (S.Kind == "sql-key")
+    if (S.Kind == "sql-key") {
       S.Kind = "sql";
+      S.SqlKey = true;
+    }
     Sinks.push_back(std::move(S));
   }
 
@@ -1161,6 +1329,35 @@ struct FunctionFlow::Impl {
             continue;
           }
       }
+      // Another method of this object reading members set from client data.
+      if (const auto *MC = dyn_cast<CXXMemberCallExpr>(C))
+        if (isa<CXXThisExpr>(MC->getImplicitObjectArgument()->IgnoreParenImpCasts()) &&
+            !isHandlerFunction(F) && Depth < Opts.MaxHelperDepth) {
+          FlowOptions Sub = Opts;
+          Sub.ThisFields.clear();
+          for (const auto &Fi : Fields)
+            if (!Fi.first.first && Fi.second.Client)
+              Sub.ThisFields[Fi.first.second] = *Fi.second.Client;
+          const FunctionDecl *Def = nullptr;
+          if (!Sub.ThisFields.empty() && F->hasBody(Def) && Def && Def != FD &&
+              isUserCode(Def, Ctx) && !Def->isDependentContext()) {
+            FunctionFlow Inner(Def, RM, Ctx, Sub, Depth + 1, Cache, /*Summary=*/false);
+            bool Found = false;
+            for (const SinkUse &IS : Inner.sinks()) {
+              if (IS.From.Param >= 0 || Inner.isAuthorized(IS))
+                continue;
+              SinkUse U = IS;
+              U.Call = C;
+              U.Inner = IS.Inner ? IS.Inner : IS.Call;
+              U.Callee = calleeText(C);
+              Sinks.push_back(U);
+              Found = true;
+              break;
+            }
+            if (Found)
+              continue;
+          }
+        }
       // Helpers defined in this TU (not handlers themselves).
       if (!isHandlerFunction(F))
         if (FunctionFlow *Sum = summaryOf(F)) {
@@ -1184,7 +1381,9 @@ struct FunctionFlow::Impl {
               if (J != I + Shift && principal(C->getArg(J)) && !client(C->getArg(J)))
                 Scoped = true;
             U.OwnerScoped = U.OwnerScoped || Scoped;
-            if (keyish(U.From) || U.IdentityColumn || Inner->From.Param >= 0)
+            // The helper's parameter is a key whatever its name there; at the
+            // call the client value must look like one (or the SQL says so).
+            if (keyish(U.From) || U.IdentityColumn || Inner->SqlKey)
               Sinks.push_back(U);
             break;
           }
@@ -1331,6 +1530,8 @@ struct FunctionFlow::Impl {
     return Sites;
   }
 
+  std::optional<std::vector<GuardSite>> SitesCache;
+
   bool authorized(const SinkUse &U) {
     if (U.OwnerScoped)
       return true;
@@ -1340,7 +1541,10 @@ struct FunctionFlow::Impl {
     if (!SB)
       return false;
     int SIdx = elementIndex(SB, U.Call);
-    auto Sites = guardSites();
+    // Guards are final once run() is done: compute their sites once.
+    if (!SitesCache)
+      SitesCache = guardSites();
+    const auto &Sites = *SitesCache;
     if (Sites.empty())
       return false;
 
@@ -1433,6 +1637,8 @@ struct FunctionFlow::Impl {
         Vars[P].Client = O;
       }
     }
+    for (const auto &TF : Opts.ThisFields)
+      Fields[{nullptr, TF.first}].Client = TF.second;
     if (!Summary && Handler && Handler->Spec && Handler->Spec->ExtraParamsAreRouteParams) {
       // Crow `<int>` / Drogon `{1}` path parameters arrive as handler parameters.
       for (const ParmVarDecl *P : FD->parameters()) {

@@ -63,6 +63,10 @@ struct FlowOptions {
   unsigned MaxHelperDepth = 2;
   /// Identity headers that a trusted gateway sets (normalised, see normaliseKey).
   std::vector<std::string> TrustedIdentityHeaders;
+  /// Data members of `this` that hold client values on entry (set when a
+  /// handler method calls another method of its object: `id_ = req.param(..);
+  /// load();`).
+  std::map<const clang::ValueDecl *, Origin> ThisFields;
 };
 
 /// One object access by key.
@@ -78,6 +82,7 @@ struct SinkUse {
   const clang::Expr *Inner = nullptr;
   bool OwnerScoped = false;           ///< principal-bound ownership predicate / argument
   bool IdentityColumn = false;        ///< the value selects by an ownership column
+  bool SqlKey = false;                ///< the SQL compares the value with a key column
 };
 
 class FunctionFlow {

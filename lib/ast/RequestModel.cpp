@@ -4,7 +4,12 @@
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/ExprCXX.h"
+#include "clang/AST/ParentMapContext.h"
+#include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/AST/PrettyPrinter.h"
+
+#include <algorithm>
+#include <cctype>
 
 using namespace clang;
 
@@ -109,9 +114,52 @@ std::shared_ptr<const RequestModel> RequestModel::get(const model::Model &M,
       Unused);
 }
 
+/// The specialization of template \p Name that \p RD is or derives from.
+static const ClassTemplateSpecializationDecl *specializationOf(const CXXRecordDecl *RD,
+                                                               llvm::StringRef Name,
+                                                               int Depth = 0) {
+  if (!RD || Depth > 8)
+    return nullptr;
+  if (const auto *Spec = dyn_cast<ClassTemplateSpecializationDecl>(RD))
+    if (qualifiedName(Spec->getSpecializedTemplate()) == Name)
+      return Spec;
+  if (!RD->hasDefinition())
+    return nullptr;
+  for (const auto &B : RD->getDefinition()->bases())
+    if (const auto *S = specializationOf(recordOf(B.getType()), Name, Depth + 1))
+      return S;
+  return nullptr;
+}
+
+/// True when the leading template arguments of the specialization of
+/// \p Name that \p T is print as \p Want ("true" for message<true, ...>).
+static bool templateArgsMatch(QualType T, llvm::StringRef Name,
+                              const std::vector<std::string> &Want) {
+  if (Want.empty())
+    return true;
+  Name.consume_front("::");
+  const auto *Spec = specializationOf(recordOf(T), Name);
+  if (!Spec)
+    return false;
+  const auto &Args = Spec->getTemplateArgs();
+  if (Args.size() < Want.size())
+    return false;
+  PrintingPolicy P(Spec->getASTContext().getLangOpts());
+  for (size_t I = 0; I < Want.size(); ++I) {
+    std::string S;
+    llvm::raw_string_ostream OS(S);
+    Args[I].print(P, OS, /*IncludeType=*/false);
+    OS.flush();
+    if (S != Want[I])
+      return false;
+  }
+  return true;
+}
+
 const flow::HandlerSpec *RequestModel::handlerSpecFor(QualType T) const {
   for (const auto &H : FM->Handlers)
-    if (H.Enabled && typeMatches(T, H.RequestType))
+    if (H.Enabled && typeMatches(T, H.RequestType) &&
+        templateArgsMatch(T, H.RequestType, H.TemplateArgs))
       return &H;
   return nullptr;
 }
@@ -171,6 +219,84 @@ static const FunctionDecl *handlerFunctionOf(const Expr *E, int Depth = 0) {
   return nullptr;
 }
 
+/// "Post" / "kPost" / "Delete" enumerator -> "POST" / "DELETE".
+static std::string methodName(llvm::StringRef Enumerator) {
+  static const char *const Known[] = {"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"};
+  std::string U = Enumerator.upper();
+  if (U.size() > 1 && U[0] == 'K' && std::isupper(static_cast<unsigned char>(Enumerator[1])))
+    U.erase(0, 1);
+  for (const char *K : Known)
+    if (U == K)
+      return U;
+  return {};
+}
+
+/// HTTP methods (enumerators) and filter names (string literals) of a
+/// Drogon-style constraint list `{Get, "AuthFilter"}`.
+void RequestModel::readConstraints(const Expr *E, RouteInfo &Info) {
+  struct V : RecursiveASTVisitor<V> {
+    RouteInfo &Info;
+    explicit V(RouteInfo &I) : Info(I) {}
+    bool shouldVisitImplicitCode() const { return true; }
+    bool VisitDeclRefExpr(DeclRefExpr *D) {
+      if (const auto *EC = dyn_cast<EnumConstantDecl>(D->getDecl())) {
+        std::string M = methodName(EC->getName());
+        if (!M.empty() && ("|" + Info.Method + "|").find("|" + M + "|") == std::string::npos)
+          Info.Method = Info.Method.empty() ? M : Info.Method + "|" + M;
+      }
+      return true;
+    }
+    // (InitListExprs are visited in both forms: keep each name once.)
+    bool VisitStringLiteral(StringLiteral *S) {
+      if (S->getCharByteWidth() == 1 &&
+          std::find(Info.Filters.begin(), Info.Filters.end(), S->getString()) == Info.Filters.end())
+        Info.Filters.push_back(S->getString().str());
+      return true;
+    }
+  } Vis(Info);
+  Info.Method.clear();
+  Vis.TraverseStmt(const_cast<Expr *>(E));
+}
+
+/// Crow: `app.route("/x")` returns a rule; `.methods(HTTPMethod::Post)` may be
+/// chained on it, and the handler is the argument of the final `(...)` call.
+void RequestModel::chainedHandler(const CallExpr *Call, RouteInfo &Info,
+                                  const FunctionDecl **Handler) {
+  ASTContext &Ctx = Call->getDirectCallee()->getASTContext();
+  const Stmt *Cur = Call;
+  bool MethodsSeen = false;
+  for (int I = 0; I < 12; ++I) {
+    auto Parents = Ctx.getParents(*Cur);
+    if (Parents.empty())
+      return;
+    const auto *P = Parents[0].get<Stmt>();
+    if (!P)
+      return;
+    if (const auto *PC = dyn_cast<CallExpr>(P)) {
+      for (unsigned A = 0; A < PC->getNumArgs(); ++A) {
+        const Expr *Arg = PC->getArg(A);
+        if (Arg == Cur || Arg->IgnoreImplicit() == Cur)
+          continue;
+        if (const auto *F = handlerFunctionOf(Arg)) {
+          if (Handler)
+            *Handler = F;
+          return;
+        }
+        // `.methods(crow::HTTPMethod::Post, ...)`
+        if (const auto *DR = dyn_cast<DeclRefExpr>(Arg->IgnoreParenImpCasts()))
+          if (const auto *EC = dyn_cast<EnumConstantDecl>(DR->getDecl())) {
+            std::string M = methodName(EC->getName());
+            if (!M.empty()) {
+              Info.Method = MethodsSeen ? Info.Method + "|" + M : M;
+              MethodsSeen = true;
+            }
+          }
+      }
+    }
+    Cur = P;
+  }
+}
+
 std::optional<RouteInfo> RequestModel::routeOf(const CallExpr *Call,
                                                const FunctionDecl **Handler) const {
   if (Handler)
@@ -187,6 +313,8 @@ std::optional<RouteInfo> RequestModel::routeOf(const CallExpr *Call,
     RouteInfo Info;
     Info.Method = R.Method;
     Info.Call = Call;
+    Info.Middleware = R.Middleware;
+    Info.Framework = R.Framework;
     unsigned N = Call->getNumArgs() - Shift;
     if (R.RouteArg >= 0 && static_cast<unsigned>(R.RouteArg) < N)
       if (const auto *SL = dyn_cast<StringLiteral>(
@@ -208,7 +336,11 @@ std::optional<RouteInfo> RequestModel::routeOf(const CallExpr *Call,
           break;
       }
     }
-    if (Handler && N > 0) {
+    if (R.ConstraintsArg >= 0 && static_cast<unsigned>(R.ConstraintsArg) < N)
+      readConstraints(Call->getArg(R.ConstraintsArg + Shift), Info);
+    if (R.HandlerChained) {
+      chainedHandler(Call, Info, Handler);
+    } else if (Handler && N > 0) {
       int H = R.HandlerArg >= 0 ? R.HandlerArg : static_cast<int>(N) - 1;
       if (static_cast<unsigned>(H) < N)
         *Handler = handlerFunctionOf(Call->getArg(H + Shift));
@@ -272,7 +404,9 @@ std::optional<RequestSource> RequestModel::sourceOf(const Expr *E) const {
   llvm::StringRef Name = Member->getName();
   if (Name.empty())
     return std::nullopt;
-  QualType BT = Base->getType();
+  // The object's own type, not the base class the member lives in
+  // (HTMLForm, not NameValueCollection, for `form.get("id")`).
+  QualType BT = Base->IgnoreImpCasts()->getType();
   for (const auto &S : FM->Sources) {
     if (S.Member.empty() || S.Member != Name)
       continue;

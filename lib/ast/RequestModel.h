@@ -65,6 +65,11 @@ struct RouteInfo {
   std::string Method; ///< "GET", "POST"... (empty when unknown)
   std::string Path;   ///< "/docs/:id" (empty when not a literal)
   const clang::CallExpr *Call = nullptr;
+  /// Filters/middleware named in the registration (Drogon constraint strings).
+  std::vector<std::string> Filters;
+  /// Middleware for every route of the framework (see RouteSpec::Middleware).
+  bool Middleware = false;
+  std::string Framework;
 };
 
 /// A read of client-controlled data.
@@ -110,6 +115,9 @@ public:
 
 private:
   const flow::HandlerSpec *handlerSpecFor(clang::QualType T) const;
+  static void readConstraints(const clang::Expr *E, RouteInfo &Info);
+  static void chainedHandler(const clang::CallExpr *Call, RouteInfo &Info,
+                             const clang::FunctionDecl **Handler);
   std::shared_ptr<const flow::FlowModel> FM;
 };
 

@@ -189,6 +189,7 @@ std::shared_ptr<FlowModel> FlowModel::build(const model::Model &M,
       else
         Errors.push_back(E.error("route-parameters must be 'extra-parameters'", "route-parameters"));
     }
+    model::getStringList(E, "template-args", H.TemplateArgs, Errors, false);
     auto En = E.Value->find("enabled");
     if (En != E.Value->end() && En->is_boolean())
       H.Enabled = En->get<bool>();
@@ -203,7 +204,21 @@ std::shared_ptr<FlowModel> FlowModel::build(const model::Model &M,
     R.Function = std::string(stripGlobal(R.Function));
     model::getString(E, "method", R.Method, Errors, false);
     model::getInt(E, "route-arg", R.RouteArg, Errors, false);
-    model::getInt(E, "handler-arg", R.HandlerArg, Errors, false);
+    std::string HA;
+    auto HIt = E.Value->find("handler-arg");
+    if (HIt != E.Value->end() && HIt->is_string()) {
+      HA = HIt->get<std::string>();
+      if (HA == "chained")
+        R.HandlerChained = true;
+      else
+        Errors.push_back(E.error("handler-arg must be an index or \"chained\"", "handler-arg"));
+    } else {
+      model::getInt(E, "handler-arg", R.HandlerArg, Errors, false);
+    }
+    model::getInt(E, "constraints-arg", R.ConstraintsArg, Errors, false);
+    auto MIt = E.Value->find("middleware");
+    if (MIt != E.Value->end() && MIt->is_boolean())
+      R.Middleware = MIt->get<bool>();
     FM->Routes.push_back(std::move(R));
   }
 
@@ -320,6 +335,12 @@ std::shared_ptr<FlowModel> FlowModel::build(const model::Model &M,
       FM->IdentityFields.push_back(normaliseKey(X));
   }
 
+  for (const Entry &E : M.section("role-attributes"))
+    if (auto R = compileRegex(E, "regex", Errors))
+      FM->RoleAttributes.push_back(*R);
+    else
+      Errors.push_back(E.error("needs 'regex'"));
+
   for (const Entry &E : M.section("ownership-columns")) {
     std::string R;
     if (!model::getString(E, "regex", R, Errors))
@@ -405,6 +426,14 @@ const GuardSpec *FlowModel::guardFunction(std::string_view Qualified,
       return &G;
   }
   return nullptr;
+}
+
+bool FlowModel::isRoleAttribute(std::string_view Name) const {
+  std::string N(Name);
+  for (const auto &R : RoleAttributes)
+    if (std::regex_search(N, R))
+      return true;
+  return false;
 }
 
 bool FlowModel::isIdentityHeader(std::string_view Header) const {

@@ -17,6 +17,7 @@
 //                         sql-arg?, statement-arg?, kind, access}
 //   repository-sinks     {object-type-regex, method-regex, write-regex}
 //   ownership-columns    {regex}
+//   role-attributes      {regex}  boolean principal members that grant a role
 //
 //===----------------------------------------------------------------------===//
 #ifndef PRODREADY_LIB_FLOW_FLOWMODEL_H
@@ -53,6 +54,9 @@ struct HandlerSpec {
   /// Crow/Drogon: handler parameters other than request/response/callback
   /// are the route's path parameters (`"route-parameters": "extra-parameters"`).
   bool ExtraParamsAreRouteParams = false;
+  /// Leading template arguments the request type must have, as printed
+  /// ("true" for Boost.Beast's message<isRequest = true, ...>). Empty: any.
+  std::vector<std::string> TemplateArgs;
 };
 
 struct RouteSpec {
@@ -61,6 +65,15 @@ struct RouteSpec {
   std::string Method;
   int RouteArg = 0;
   int HandlerArg = 1;
+  /// Crow: the handler is passed to a call chained on the registration's
+  /// result (`CROW_ROUTE(app, "/x").methods(...)([](...){...})`).
+  bool HandlerChained = false;
+  /// Drogon: argument holding the list of constraints (HTTP methods as
+  /// enumerators, filter names as strings); -1 when none.
+  int ConstraintsArg = -1;
+  /// Registers middleware that runs before every route of the framework
+  /// (httplib `set_pre_routing_handler`), not a route.
+  bool Middleware = false;
 };
 
 struct SourceSpec {
@@ -122,6 +135,9 @@ public:
   std::vector<std::string> IdentityHeaders; ///< lower-cased
   std::vector<std::string> IdentityFields;  ///< normalised (see normaliseKey)
   std::string OwnerColumns;                 ///< regex (SqlKeys), "" = default
+  /// role-attributes: boolean members of the principal that grant a role
+  /// (`if (!session.staff) return 403;` is a role check).
+  std::vector<std::regex> RoleAttributes;
 
   const SinkSpec *sinkForFunction(std::string_view Qualified) const;
   const SinkSpec *sinkForConstructor(std::string_view QualifiedClass) const;
@@ -137,6 +153,8 @@ public:
   /// Guard function? (qualified name and plain name). Null when not.
   const GuardSpec *guardFunction(std::string_view Qualified, std::string_view Name) const;
 
+  /// True when a boolean principal member named \p Name grants a role.
+  bool isRoleAttribute(std::string_view Name) const;
   /// Header (case-insensitive) a client may set to claim an identity.
   bool isIdentityHeader(std::string_view Header) const;
   /// Body/query field naming the acting user ("user_id", "userId", "uid").

@@ -16,7 +16,7 @@ struct Doc {
 void crow_routes(crow::SimpleApp &app) {
   CROW_ROUTE(app, "/docs/<int>")([](const crow::request &req, int id) {
     return crow::response(repo.findById(id).body);
-    // CHECK-MESSAGES: :[[@LINE-1]]:27: warning: object id 'id' from route parameter 'id' reaches 'repo.findById' (read)
+    // CHECK-MESSAGES: :[[@LINE-1]]:27: warning: object id 'id' from route parameter 'id' of 'GET /docs/<int>' reaches 'repo.findById' (read)
   });
   CROW_ROUTE(app, "/v2/docs/<int>")([](const crow::request &req, int id) {
     app::User u = app::current_user(req.get_header_value("Cookie"));
@@ -26,7 +26,7 @@ void crow_routes(crow::SimpleApp &app) {
   });
   CROW_ROUTE(app, "/docs")([](const crow::request &req) {
     repo.deleteById(std::stoi(req.url_params.get("doc_id")));
-    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: object id 'doc_id' from query parameter 'doc_id' reaches 'repo.deleteById' (write)
+    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: object id 'doc_id' from query parameter 'doc_id' of 'GET /docs' reaches 'repo.deleteById' (write)
     return crow::response(204);
   });
 }

@@ -28,8 +28,11 @@ struct response {
   response(int code, std::string body) : code(code), body(std::move(body)) {}
 };
 
+enum class HTTPMethod { Delete = 0, Get, Head, Post, Put, Connect, Options, Trace, Patch };
+
 class Rule {
 public:
+  template <typename... MethodArgs> Rule &methods(MethodArgs... method) { return *this; }
   template <typename F> void operator()(F &&f) { (void)f; }
 };
 

@@ -28,16 +28,6 @@ constexpr char Hole = '\x1A'; // stands for dynamic parts of a recovered string
 const char *DefaultTestFilePattern =
     R"((^|/)(tests|unittests?|testing|testdata|fixtures?|mocks?)/|(_test|_tests|_unittest|_mock|_fake|Test|Tests|Mock)\.(c|cc|cpp|cxx|h|hh|hpp|hxx)$)";
 
-std::vector<std::string> splitList(llvm::StringRef S) {
-  llvm::SmallVector<llvm::StringRef, 8> Parts;
-  S.split(Parts, ';', -1, false);
-  std::vector<std::string> R;
-  for (llvm::StringRef P : Parts)
-    if (!P.trim().empty())
-      R.push_back(P.trim().str());
-  return R;
-}
-
 /// Strips wrappers that do not change the text: implicit casts, temporaries,
 /// and one-argument converting constructors of string-ish wrapper classes
 /// (sql::SQLString, beast string_param, nlohmann::json...).
@@ -422,11 +412,11 @@ const secrets::Knowledge &HardcodedCredentialCheck::knowledge() {
       ExtraPlaceholderPatterns.empty())
     return *Base;
   WithExtras = std::make_shared<secrets::Knowledge>(*Base);
-  for (const std::string &N : splitList(ExtraCredentialNames))
+  for (const std::string &N : splitOptionList(ExtraCredentialNames))
     WithExtras->addCredentialName(N, "credential");
-  for (const std::string &P : splitList(ExtraIgnoredNameParts))
+  for (const std::string &P : splitOptionList(ExtraIgnoredNameParts))
     WithExtras->addIgnoredPart(P);
-  for (const std::string &P : splitList(ExtraPlaceholderPatterns)) {
+  for (const std::string &P : splitOptionList(ExtraPlaceholderPatterns)) {
     std::string Err;
     if (!WithExtras->addPlaceholder(P, Err))
       configurationDiag("ExtraPlaceholderPatterns: %0") << Err;

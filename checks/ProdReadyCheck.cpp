@@ -119,6 +119,19 @@ void ProdReadyCheck::validateOptions() {
   (void)model();
 }
 
+std::vector<std::string> splitOptionList(llvm::StringRef Value, llvm::StringRef Separators) {
+  std::vector<std::string> Out;
+  while (true) {
+    size_t Cut = Value.find_first_of(Separators);
+    llvm::StringRef Item = Value.take_front(Cut).trim();
+    if (!Item.empty())
+      Out.push_back(Item.str());
+    if (Cut == llvm::StringRef::npos)
+      return Out;
+    Value = Value.drop_front(Cut + 1);
+  }
+}
+
 bool hasProdReadyAnnotation(const Decl *D, llvm::StringRef What) {
   if (!D)
     return false;

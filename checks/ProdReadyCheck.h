@@ -80,6 +80,10 @@ private:
   std::shared_ptr<const model::Model> Model;
 };
 
+/// The items of a list-valued option: split at any character of
+/// \p Separators, trimmed, empty items dropped.
+std::vector<std::string> splitOptionList(llvm::StringRef Value, llvm::StringRef Separators = ";");
+
 /// True when \p D (a function, parameter, field, variable...) carries
 /// `[[clang::annotate("prodready::<What>")]]`. For a function, redeclarations
 /// are searched too.

@@ -37,16 +37,16 @@ TrustedClientIdCheck::TrustedClientIdCheck(llvm::StringRef Name,
       PublicRoutes(Options.get("PublicRoutes", DefaultPublicRoutes)),
       AuthorizationFilters(Options.get("AuthorizationFilters", "")),
       MaxHelperDepth(Options.get("MaxHelperDepth", 2U)) {
-  llvm::SmallVector<llvm::StringRef, 4> Parts;
-  llvm::StringRef(AuthorizationFilters).split(Parts, ';', -1, false);
-  for (auto P : Parts) {
-    P = P.trim();
+  for (const std::string &F : splitOptionList(AuthorizationFilters)) {
+    llvm::StringRef P = F;
     auto Pos = P.rfind("::");
     if (Pos != llvm::StringRef::npos)
       P = P.substr(Pos + 2);
     if (!P.empty())
       AuthFilterNames.push_back(P.str());
   }
+  for (const std::string &H : splitOptionList(TrustedIdentityHeaders))
+    TrustedIdentityKeys.push_back(flow::normaliseKey(H));
   if (!PublicRoutes.empty()) {
     try {
       PublicRoutesRe.emplace(PublicRoutes, std::regex::ECMAScript | std::regex::icase);
@@ -168,10 +168,7 @@ void TrustedClientIdCheck::analyseHandler(const ast::HandlerInfo &H, ASTContext 
     return;
   ast::FlowOptions FO;
   FO.MaxHelperDepth = MaxHelperDepth;
-  llvm::SmallVector<llvm::StringRef, 4> Parts;
-  llvm::StringRef(TrustedIdentityHeaders).split(Parts, ';', -1, false);
-  for (auto P : Parts)
-    FO.TrustedIdentityHeaders.push_back(flow::normaliseKey(P.trim().str()));
+  FO.TrustedIdentityHeaders = TrustedIdentityKeys;
   ast::FunctionFlow F(H.Function, *RM, C, FO);
   for (const ast::SinkUse &S : F.sinks())
     if (!F.isAuthorized(S))

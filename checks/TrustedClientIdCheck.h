@@ -47,6 +47,7 @@ private:
   std::string AuthorizationFilters;
   unsigned MaxHelperDepth;
   std::vector<std::string> AuthFilterNames; ///< last components of AuthorizationFilters
+  std::vector<std::string> TrustedIdentityKeys; ///< TrustedIdentityHeaders, normalised once
   /// Frameworks whose middleware (httplib pre-routing handler) calls an
   /// authorization filter: their handlers count as authorized.
   std::set<std::string> FilteredFrameworks;

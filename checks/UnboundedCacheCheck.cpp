@@ -33,18 +33,6 @@ using namespace clang::ast_matchers;
 namespace prodready {
 namespace {
 
-std::vector<std::string> splitList(llvm::StringRef S) {
-  llvm::SmallVector<llvm::StringRef, 8> Parts;
-  S.split(Parts, ';', -1, false);
-  std::vector<std::string> R;
-  for (auto P : Parts) {
-    P = P.trim();
-    if (!P.empty())
-      R.push_back(P.str());
-  }
-  return R;
-}
-
 std::string usrOf(const Decl *D) {
   llvm::SmallString<128> Buf;
   if (index::generateUSRForDecl(D, Buf))
@@ -1322,10 +1310,10 @@ std::shared_ptr<const cache::ContainerModel> UnboundedCacheCheck::containers() {
       [Types, Shrinks](const model::Model &M, std::vector<model::ModelError> &Errors) {
         auto CM = cache::ContainerModel::build(M, Errors);
         std::vector<std::string> OptErrors;
-        CM->addTypes(splitList(Types), OptErrors);
+        CM->addTypes(splitOptionList(Types), OptErrors);
         for (auto &E : OptErrors)
           Errors.push_back({"<option prodready-unbounded-cache.ExtraContainerTypes>", "", E});
-        CM->addShrinkMethods(splitList(Shrinks));
+        CM->addShrinkMethods(splitOptionList(Shrinks));
         return CM;
       });
 }
@@ -1352,10 +1340,10 @@ void UnboundedCacheCheck::check(const MatchFinder::MatchResult &Result) {
         << ExternalGlobals;
 
   std::vector<std::string> OwnerWords = CM->longLivedOwnerWords();
-  for (auto &W : splitList(LongLivedOwners))
+  for (auto &W : splitOptionList(LongLivedOwners))
     OwnerWords.push_back(llvm::StringRef(W).lower());
   std::vector<std::string> ScopedWords = CM->requestScopedOwnerWords();
-  for (auto &W : splitList(RequestScopedOwners))
+  for (auto &W : splitOptionList(RequestScopedOwners))
     ScopedWords.push_back(llvm::StringRef(W).lower());
 
   Analysis A(Ctx, *CM, RM.get(), OwnerWords, ScopedWords, DOpts.Externals);

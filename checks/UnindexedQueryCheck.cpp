@@ -23,22 +23,6 @@ namespace fs = std::filesystem;
 /// Marker that accepts a scan: written inside the SQL text, in a comment.
 static constexpr const char *AcceptMarker = "prodready:accept-scan";
 
-static std::vector<std::string> splitList(llvm::StringRef S) {
-  std::vector<std::string> Out;
-  llvm::SmallVector<llvm::StringRef, 8> Parts;
-  S.split(Parts, ';', -1, false);
-  for (llvm::StringRef P : Parts) {
-    llvm::SmallVector<llvm::StringRef, 8> Sub;
-    P.split(Sub, ',', -1, false);
-    for (llvm::StringRef X : Sub) {
-      X = X.trim();
-      if (!X.empty())
-        Out.push_back(X.str());
-    }
-  }
-  return Out;
-}
-
 UnindexedQueryCheck::UnindexedQueryCheck(llvm::StringRef Name, tidy::ClangTidyContext *Context)
     : ProdReadyCheck(Name, Context), SchemaPaths(Options.get("SchemaPaths", "").str()),
       DialectOption(Options.get("Dialect", "auto").str()),
@@ -49,7 +33,7 @@ UnindexedQueryCheck::UnindexedQueryCheck(llvm::StringRef Name, tidy::ClangTidyCo
   if (!D)
     configurationDiag("invalid Dialect '%0' (known: auto, postgresql, sqlite, mysql)") << DialectOption;
   OptionDialect = D.value_or(sql::Dialect::Auto);
-  for (auto &T : splitList(SmallTables))
+  for (auto &T : splitOptionList(SmallTables, ";,"))
     SmallTableSet.insert(llvm::StringRef(T).lower());
 }
 
@@ -379,7 +363,7 @@ void UnindexedQueryCheck::onEndOfTranslationUnit() {
   llvm::StringRef MainFile;
   if (auto FE = SM.getFileEntryRefForID(SM.getMainFileID()))
     MainFile = FE->getName();
-  std::vector<std::string> Paths = resolvePaths(splitList(SchemaPaths), MainFile);
+  std::vector<std::string> Paths = resolvePaths(splitOptionList(SchemaPaths, ";,"), MainFile);
 
   std::map<sql::Dialect, std::shared_ptr<sql::LoadedSchema>> Schemas;
   auto schemaFor = [&](sql::Dialect D) -> std::shared_ptr<sql::LoadedSchema> {

@@ -1,5 +1,6 @@
 //===- Flow.cpp - client-controlled values, sinks and guards --------------===//
 #include "lib/ast/Flow.h"
+#include "lib/ast/PreparedStatements.h"
 #include "lib/ast/StringRecovery.h"
 
 #include "clang/AST/ASTContext.h"
@@ -193,6 +194,7 @@ struct FunctionFlow::Impl {
   struct Guard {
     const Expr *E;
     bool Role;
+    bool OnlyTested = false; ///< counts only where its result is tested
   };
   std::vector<Guard> Guards;
   std::set<unsigned> ParamsToReturn;
@@ -810,8 +812,10 @@ struct FunctionFlow::Impl {
     if (const auto *C = dyn_cast<CallExpr>(E)) {
       bool Role;
       const FunctionDecl *F = C->getDirectCallee();
-      if (!F || !isGuardCallee(F, Role))
+      if (!F)
         return false;
+      if (!isGuardCallee(F, Role))
+        return relationCheck(C);
       if (Role)
         return true;
       for (const Expr *A : C->arguments())
@@ -825,6 +829,33 @@ struct FunctionFlow::Impl {
     if (const VarDecl *V = varOf(E))
       return GuardVars.count(V) != 0;
     return false;
+  }
+
+  /// A question about the caller and the object: a call that takes the
+  /// principal and the client's id and answers yes/no (bool, pointer,
+  /// optional), e.g. `is_treating_doctor(me.doctor_id, pid)`,
+  /// `subscription_of_tenant(sub, tenant)`. It authorizes only where its
+  /// answer is tested (a discarded result proves nothing).
+  bool relationCheck(const CallExpr *C) {
+    const FunctionDecl *F = C->getDirectCallee();
+    if (!F || FM.sinkForFunction(qualifiedName(F)) || principalCall(F))
+      return false;
+    QualType T = F->getReturnType().getNonReferenceType();
+    bool Answer = T->isBooleanType() || T->isPointerType();
+    if (const auto *RD = T->getAsCXXRecordDecl()) {
+      std::string N = qualifiedName(RD);
+      Answer = N == "std::optional" || N == "std::unique_ptr" || N == "std::shared_ptr" ||
+               N == "boost::optional";
+    }
+    if (!Answer)
+      return false;
+    bool HasPrincipal = false, HasClient = false;
+    for (const Expr *A : C->arguments()) {
+      bool Pr = principal(A), Cl = client(A).has_value();
+      HasPrincipal = HasPrincipal || (Pr && !Cl);
+      HasClient = HasClient || (Cl && !Pr);
+    }
+    return HasPrincipal && HasClient;
   }
 
   bool isRoleGuard(const Expr *E) {
@@ -930,8 +961,14 @@ struct FunctionFlow::Impl {
       if (const auto *BO = dyn_cast<BinaryOperator>(E))
         if (!BO->isEqualityOp())
           continue;
-      if (isGuardExpr(E))
-        Guards.push_back({E, isRoleGuard(E)});
+      if (isGuardExpr(E)) {
+        bool Named = true;
+        if (const auto *C = dyn_cast<CallExpr>(strip(E))) {
+          bool Role;
+          Named = isGuardCallee(C->getDirectCallee(), Role);
+        }
+        Guards.push_back({E, isRoleGuard(E), !Named});
+      }
       else if (roleComparison(E))
         Guards.push_back({E, true});
     }
@@ -1085,16 +1122,60 @@ struct FunctionFlow::Impl {
     return nullptr;
   }
 
+  /// A value bound to a statement: the expression, the argument it came
+  /// from, and its placeholder (position or name; 0/"" when unknown).
+  struct BoundValue {
+    const Expr *E;
+    int Arg;
+    int Pos;
+    std::string Name;
+  };
+
+  /// The values a sink call binds. A libpq-style values array
+  /// (`const char *params[] = {id.c_str(), uid.c_str()}`) is split into its
+  /// elements, element k binding placeholder k+1.
+  std::vector<BoundValue> boundValues(const flow::SinkSpec &S, llvm::ArrayRef<const Expr *> Args) const {
+    std::vector<BoundValue> Out;
+    for (unsigned I = 0; I < Args.size(); ++I) {
+      int Index = static_cast<int>(I);
+      if (!S.isValueArg(Index))
+        continue;
+      if (S.ValuesFrom < 0) {
+        auto Elems = arrayElements(Args[I], Ctx);
+        if (!Elems.empty()) {
+          for (size_t K = 0; K < Elems.size(); ++K)
+            Out.push_back({Elems[K], Index, static_cast<int>(K) + 1, ""});
+          continue;
+        }
+      }
+      BoundValue B{Args[I], Index, 0, ""};
+      if (S.ValuesFrom >= 0 && Index >= S.ValuesFrom) {
+        B.Pos = Index - S.ValuesFrom + 1;
+      } else if (S.StatementArg != -1 && Index >= 1) {
+        const Expr *IdxE = Args[Index - 1];
+        if (auto N = intLiteral(IdxE)) {
+          B.Pos = static_cast<int>(*N);
+        } else {
+          std::string K = literalKey(IdxE);
+          if (!K.empty())
+            B.Name = K[0] == ':' || K[0] == '@' ? K : ":" + K;
+        }
+      }
+      Out.push_back(std::move(B));
+    }
+    return Out;
+  }
+
   void modelSink(const Expr *Call, const flow::SinkSpec &S, llvm::ArrayRef<const Expr *> Args) {
     struct Cand {
-      int Index;
+      const BoundValue *B;
       Origin O;
     };
+    std::vector<BoundValue> Bound = boundValues(S, Args);
     std::vector<Cand> Cands;
-    for (unsigned I = 0; I < Args.size(); ++I)
-      if (S.isValueArg(static_cast<int>(I)))
-        if (auto O = client(Args[I]))
-          Cands.push_back({static_cast<int>(I), *O});
+    for (const BoundValue &B : Bound)
+      if (auto O = client(B.E))
+        Cands.push_back({&B, *O});
     std::optional<Origin> Spliced;
     if (S.SqlArg >= 0 && static_cast<unsigned>(S.SqlArg) < Args.size())
       Spliced = client(Args[S.SqlArg]);
@@ -1120,24 +1201,13 @@ struct FunctionFlow::Impl {
       Rec = LastSql;
     }
     if (Sql) {
+      // `SELECT ... WHERE slug = $1 AND public`: rows anyone may read.
+      if (!Sql->Write && FM.selectsPublicRows(Sql->WhereConstants))
+        return;
       U.What = Sql->summary();
       U.Acc = Sql->Write ? flow::Access::Write : flow::Access::Read;
     }
 
-    // Positions of bound candidates.
-    auto PositionOf = [&](int Index) -> std::pair<int, std::string> {
-      if (S.ValuesFrom >= 0 && Index >= S.ValuesFrom)
-        return {Index - S.ValuesFrom + 1, ""};
-      if (S.StatementArg != -1 && Index >= 1) {
-        const Expr *IdxE = Args[Index - 1];
-        if (auto N = intLiteral(IdxE))
-          return {static_cast<int>(*N), ""};
-        std::string K = literalKey(IdxE);
-        if (!K.empty())
-          return {0, K[0] == ':' || K[0] == '@' ? K : ":" + K};
-      }
-      return {0, ""};
-    };
     auto Matching = [&](int Pos, const std::string &Name) {
       std::vector<const flow::SqlPlaceholder *> R;
       for (const auto &P : Sql->Placeholders)
@@ -1163,12 +1233,11 @@ struct FunctionFlow::Impl {
           continue;
         }
         // Same call (exec_params(sql, id, uid)).
-        for (unsigned I = 0; I < Args.size(); ++I) {
-          if (!S.isValueArg(static_cast<int>(I)) || !principal(Args[I]))
+        for (const BoundValue &B : Bound) {
+          if (!principal(B.E))
             continue;
-          auto [Pos, Name] = PositionOf(static_cast<int>(I));
-          if ((Pos == 0 && Name.empty()) || (Pos == P.Position && Pos > 0) ||
-              (!Name.empty() && Name == P.Name))
+          if ((B.Pos == 0 && B.Name.empty()) || (B.Pos == P.Position && B.Pos > 0) ||
+              (!B.Name.empty() && B.Name == P.Name))
             U.OwnerScoped = true;
         }
         // Other bind calls on the same statement.
@@ -1213,8 +1282,8 @@ struct FunctionFlow::Impl {
             continue;
           auto O = Piece.Origin ? client(Piece.Origin) : std::nullopt;
           for (const auto &P : Sql->Placeholders)
-            if (P.Hole == H && O && (P.KeyColumn || P.OwnerColumn || (O->Identity && P.Where))) {
-              if (Sql->Verb == "INSERT" && !(P.OwnerColumn && O->Identity))
+            if (P.Hole == H && O && (P.KeyColumn || P.OwnerColumn || (O->Identity && (P.Where || Sql->Verb == "INSERT")))) {
+              if (Sql->Verb == "INSERT" && !O->Identity)
                 continue;
               Report = true;
               V.From = *O;
@@ -1230,10 +1299,11 @@ struct FunctionFlow::Impl {
     }
     for (const Cand &C : Cands) {
       SinkUse V = U;
-      V.Value = Args[C.Index];
+      V.Value = C.B->E;
       V.From = C.O;
       if (Sql) {
-        auto [Pos, Name] = PositionOf(C.Index);
+        int Pos = C.B->Pos;
+        const std::string &Name = C.B->Name;
         bool Any = false;
         if (Pos == 0 && Name.empty()) {
           for (const auto &P : Sql->Placeholders)
@@ -1244,8 +1314,10 @@ struct FunctionFlow::Impl {
           // Arrays of parameters (libpq): every placeholder may be it.
         } else {
           for (const auto *P : Matching(Pos, Name))
-            if (P->KeyColumn || P->OwnerColumn || (C.O.Identity && P->Where)) {
-              if (Sql->Verb == "INSERT" && !(P->OwnerColumn && C.O.Identity))
+            if (P->KeyColumn || P->OwnerColumn || (C.O.Identity && (P->Where || Sql->Verb == "INSERT"))) {
+              // INSERT: only a client-asserted identity matters (it forges
+              // the actor); other values name the new row's contents.
+              if (Sql->Verb == "INSERT" && !C.O.Identity)
                 continue;
               Any = true;
               V.IdentityColumn = P->OwnerColumn;
@@ -1254,13 +1326,10 @@ struct FunctionFlow::Impl {
         if (!Any)
           continue;
         V.Kind = "sql-key";
-      } else if (!S.isValueArg(C.Index)) {
-        continue;
       } else {
         // Unknown statement: another value bound from the principal scopes it.
-        for (unsigned I = 0; I < Args.size(); ++I)
-          if (static_cast<int>(I) != C.Index && S.isValueArg(static_cast<int>(I)) &&
-              principal(Args[I]) && !client(Args[I]))
+        for (const BoundValue &B : Bound)
+          if (&B != C.B && principal(B.E) && !client(B.E))
             V.OwnerScoped = true;
       }
       addSink(V);
@@ -1489,7 +1558,7 @@ struct FunctionFlow::Impl {
       while (Parent && (isa<ExprWithCleanups>(Parent) || isa<ImplicitCastExpr>(Parent)))
         Parent = PM->getParent(Parent);
       bool Discarded = !Parent || isa<CompoundStmt>(Parent);
-      if (Discarded) {
+      if (Discarded && !G.OnlyTested) {
         const CFGBlock *B = SM->getBlock(G.E);
         if (!B)
           continue;

@@ -333,6 +333,17 @@ std::shared_ptr<FlowModel> FlowModel::build(const model::Model &M,
       FM->IdentityHeaders.push_back(normaliseKey(X));
     for (auto &X : F)
       FM->IdentityFields.push_back(normaliseKey(X));
+    if (auto R = compileRegex(E, "header-regex", Errors))
+      FM->IdentityHeaderRegexes.push_back(*R);
+  }
+
+  for (const Entry &E : M.section("public-rows")) {
+    auto C = compileRegex(E, "column-regex", Errors);
+    auto V = compileRegex(E, "value-regex", Errors);
+    if (C && V)
+      FM->PublicRowPredicates.push_back({*C, *V});
+    else if (!E.Value->contains("column-regex") || !E.Value->contains("value-regex"))
+      Errors.push_back(E.error("needs 'column-regex' and 'value-regex'"));
   }
 
   for (const Entry &E : M.section("role-attributes"))
@@ -438,7 +449,24 @@ bool FlowModel::isRoleAttribute(std::string_view Name) const {
 
 bool FlowModel::isIdentityHeader(std::string_view Header) const {
   auto N = normaliseKey(Header);
-  return std::find(IdentityHeaders.begin(), IdentityHeaders.end(), N) != IdentityHeaders.end();
+  if (std::find(IdentityHeaders.begin(), IdentityHeaders.end(), N) != IdentityHeaders.end())
+    return true;
+  std::string L(Header);
+  for (char &C : L)
+    C = static_cast<char>(std::tolower(static_cast<unsigned char>(C)));
+  for (const auto &R : IdentityHeaderRegexes)
+    if (std::regex_search(L, R))
+      return true;
+  return false;
+}
+
+bool FlowModel::selectsPublicRows(
+    const std::vector<std::pair<std::string, std::string>> &WhereConstants) const {
+  for (const auto &[Column, Value] : WhereConstants)
+    for (const auto &P : PublicRowPredicates)
+      if (std::regex_search(Column, P.Column) && std::regex_search(Value, P.Value))
+        return true;
+  return false;
 }
 
 bool FlowModel::isIdentityField(std::string_view Field) const {

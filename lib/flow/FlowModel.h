@@ -12,7 +12,9 @@
 //   request-sources      {framework, type | function, member?, kind, key-arg?}
 //   principal-sources    {function | function-regex | member-of | type, what}
 //   authorization-guards {function-regex | function, role?}
-//   client-identity      {headers: [...], fields: [...]}
+//   client-identity      {headers: [...], header-regex?, fields: [...]}
+//   public-rows          {column-regex, value-regex}  WHERE predicates that
+//                        select rows anyone may read (`AND public`)
 //   data-sinks           {function | constructor-of, value-args | values-from,
 //                         sql-arg?, statement-arg?, kind, access}
 //   repository-sinks     {object-type-regex, method-regex, write-regex}
@@ -138,6 +140,12 @@ public:
   /// role-attributes: boolean members of the principal that grant a role
   /// (`if (!session.staff) return 403;` is a role check).
   std::vector<std::regex> RoleAttributes;
+  /// client-identity header-regex: lower-cased header names.
+  std::vector<std::regex> IdentityHeaderRegexes;
+  struct PublicRows {
+    std::regex Column, Value;
+  };
+  std::vector<PublicRows> PublicRowPredicates;
 
   const SinkSpec *sinkForFunction(std::string_view Qualified) const;
   const SinkSpec *sinkForConstructor(std::string_view QualifiedClass) const;
@@ -157,6 +165,10 @@ public:
   bool isRoleAttribute(std::string_view Name) const;
   /// Header (case-insensitive) a client may set to claim an identity.
   bool isIdentityHeader(std::string_view Header) const;
+  /// True when one of the statement's WHERE constants (column, value; see
+  /// SqlStatementInfo::WhereConstants) restricts it to rows anyone may read.
+  bool selectsPublicRows(
+      const std::vector<std::pair<std::string, std::string>> &WhereConstants) const;
   /// Body/query field naming the acting user ("user_id", "userId", "uid").
   bool isIdentityField(std::string_view Field) const;
 };

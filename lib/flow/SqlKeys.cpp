@@ -2,6 +2,7 @@
 #include "SqlKeys.h"
 #include "FlowModel.h"
 
+#include <algorithm>
 #include <cctype>
 #include <map>
 
@@ -49,8 +50,12 @@ std::vector<Token> tokenize(std::string_view S) {
       // A hole inside quotes ('" + id + "') is still a spliced value.
       if (Q == '\'' && Body.find(Hole) != std::string::npos)
         Out.push_back({Tok::Placeholder, Hole});
-      else if (Q == '\'')
-        Out.push_back({Tok::Other, "'"});
+      else if (Q == '\'') {
+        std::string L = "'"; // string literal: its lower-cased value after the quote
+        for (char X : Body)
+          L += static_cast<char>(std::tolower(static_cast<unsigned char>(X)));
+        Out.push_back({Tok::Other, L});
+      }
       else {
         std::string L;
         for (char X : Body)
@@ -148,6 +153,48 @@ bool SqlStatementInfo::hasOwnerPredicate() const {
       return true;
   return false;
 }
+
+namespace {
+bool isNumber(const std::string &S) {
+  return !S.empty() && std::all_of(S.begin(), S.end(), [](char C) {
+    return std::isdigit(static_cast<unsigned char>(C));
+  });
+}
+
+/// Token I in a WHERE clause: records `col = <constant>` at the constant, and
+/// a bare boolean column (`AND public`, `WHERE active AND ...`) at the column.
+void whereConstant(const std::vector<Token> &Toks, size_t I, const std::string &Prev1,
+                   Tok Prev1Kind, const std::string &Prev2,
+                   std::vector<std::pair<std::string, std::string>> &Out) {
+  const Token &T = Toks[I];
+  // `col = 'public'`, `col = true`, `col = 1`
+  if (Prev1Kind == Tok::Op && Prev1 == "=" && !Prev2.empty() && !isKeyword(Prev2)) {
+    if (T.Kind == Tok::Other && !T.Text.empty() && T.Text[0] == '\'')
+      Out.emplace_back(columnName(Prev2), T.Text.substr(1));
+    else if (T.Kind == Tok::Ident && (T.Text == "true" || T.Text == "false" || isNumber(T.Text)))
+      Out.emplace_back(columnName(Prev2), T.Text);
+    return;
+  }
+  // `AND public` / `WHERE published` followed by the end of the condition.
+  if (T.Kind != Tok::Ident || isKeyword(T.Text) || isNumber(T.Text) || T.Text == "true" ||
+      T.Text == "false")
+    return;
+  bool After = (Prev1Kind == Tok::Ident && (Prev1 == "where" || Prev1 == "and")) ||
+               (Prev1Kind == Tok::Op && Prev1 == "(");
+  if (!After)
+    return;
+  bool End = I + 1 >= Toks.size();
+  if (!End) {
+    const Token &N = Toks[I + 1];
+    End = (N.Kind == Tok::Ident && (N.Text == "and" || N.Text == "or" || N.Text == "order" ||
+                                    N.Text == "group" || N.Text == "limit" ||
+                                    N.Text == "offset" || N.Text == "returning")) ||
+          (N.Kind == Tok::Op && (N.Text == ")" || N.Text == ";"));
+  }
+  if (End)
+    Out.emplace_back(columnName(T.Text), "true");
+}
+} // namespace
 
 SqlStatementInfo analyseSql(std::string_view Sql, const std::string &OwnerColumns) {
   SqlStatementInfo Info;
@@ -261,6 +308,8 @@ SqlStatementInfo analyseSql(std::string_view Sql, const std::string &OwnerColumn
       }
       Info.Placeholders.push_back(P);
     }
+    if (InWhere)
+      whereConstant(Toks, I, Prev1, Prev1Kind, Prev2, Info.WhereConstants);
     if (T.Kind == Tok::Ident || T.Kind == Tok::Op || T.Kind == Tok::Placeholder ||
         T.Kind == Tok::Other) {
       Prev2 = Prev1Kind == Tok::Ident ? Prev1 : "";

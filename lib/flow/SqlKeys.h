@@ -42,6 +42,10 @@ struct SqlStatementInfo {
   std::string Table; ///< first table after FROM/UPDATE/INTO/DELETE FROM
   bool Write = false;
   std::vector<SqlPlaceholder> Placeholders;
+  /// Columns compared with a constant in WHERE/ON/HAVING, value lower-cased
+  /// without quotes: `visibility = 'public'` gives {"visibility", "public"};
+  /// a bare flag (`WHERE slug = $1 AND public`) gives {"public", "true"}.
+  std::vector<std::pair<std::string, std::string>> WhereConstants;
   /// Short form for messages: "SELECT … FROM documents".
   std::string summary() const;
   bool hasOwnerPredicate() const;

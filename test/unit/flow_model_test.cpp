@@ -91,6 +91,13 @@ TEST(FlowModel, PrincipalsAndGuards) {
   const GuardSpec *R = FM->guardFunction("x::require_admin", "require_admin");
   ASSERT_NE(R, nullptr);
   EXPECT_TRUE(R->Role);
+  EXPECT_NE(FM->principalFunction("b::authenticate_api_key", "authenticate_api_key"), nullptr);
+  EXPECT_NE(FM->principalFunction("b::tenant_from_api_key", "tenant_from_api_key"), nullptr);
+  EXPECT_EQ(FM->principalFunction("b::authentication_log", "authentication_log"), nullptr);
+  EXPECT_TRUE(FM->isRoleAttribute("platform_staff"));
+  EXPECT_TRUE(FM->isRoleAttribute("isAdmin"));
+  EXPECT_FALSE(FM->isRoleAttribute("staffing_level"));
+  EXPECT_FALSE(FM->isRoleAttribute("administered_at"));
   EXPECT_EQ(FM->guardFunction("x::canonicalize", "canonicalize"), nullptr);
   EXPECT_EQ(FM->guardFunction("x::load_doc", "load_doc"), nullptr);
 }
@@ -101,6 +108,14 @@ TEST(FlowModel, IdentityNames) {
   EXPECT_TRUE(FM->isIdentityHeader("X-User-Id"));
   EXPECT_TRUE(FM->isIdentityHeader("x-forwarded-user"));
   EXPECT_FALSE(FM->isIdentityHeader("X-Request-Id"));
+  // header-regex: a person or party named in an X- header.
+  EXPECT_TRUE(FM->isIdentityHeader("X-Employee-Id"));
+  EXPECT_TRUE(FM->isIdentityHeader("X-Acting-Doctor-Id"));
+  EXPECT_TRUE(FM->isIdentityHeader("x-customer"));
+  EXPECT_FALSE(FM->isIdentityHeader("X-Correlation-Id"));
+  EXPECT_FALSE(FM->isIdentityHeader("X-Idempotency-Key"));
+  EXPECT_FALSE(FM->isIdentityHeader("X-Order-Id"));
+  EXPECT_FALSE(FM->isIdentityHeader("X-User-Agent-Version"));
   EXPECT_TRUE(FM->isIdentityField("userId"));
   EXPECT_TRUE(FM->isIdentityField("user_id"));
   EXPECT_FALSE(FM->isIdentityField("doc_id"));
@@ -126,18 +141,20 @@ TEST(FlowModel, ErrorsNameTheEntry) {
   auto Path = writeTemp("flow_bad.json", R"({"prodready-model": 1, "name": "bad",
     "data-sinks": [{"kind": "sql", "functions": ["::f"]}],
     "request-sources": [{"type": "::R", "member": "x", "kind": "bogus"}],
-    "authorization-guards": [{"function-regex": "(unclosed"}]})");
+    "authorization-guards": [{"function-regex": "(unclosed"}],
+    "public-rows": [{"column-regex": "^public$"}]})");
   std::vector<model::ModelError> Errors;
   auto M = model::Model::load({Path}, Errors);
   ASSERT_TRUE(Errors.empty());
   auto FM = FlowModel::build(*M, Errors);
-  ASSERT_EQ(Errors.size(), 4u);
+  ASSERT_EQ(Errors.size(), 5u);
   std::string All;
   for (auto &E : Errors)
     All += E.str() + "\n";
   EXPECT_NE(All.find("/data-sinks/0"), std::string::npos) << All;
   EXPECT_NE(All.find("unknown kind 'bogus'"), std::string::npos) << All;
   EXPECT_NE(All.find("invalid regular expression"), std::string::npos) << All;
+  EXPECT_NE(All.find("needs 'column-regex' and 'value-regex'"), std::string::npos) << All;
   std::remove(Path.c_str());
 }
 
@@ -152,4 +169,17 @@ TEST(FlowModel, UserFileExtends) {
   EXPECT_NE(FM->guardFunction("acme::Policy::allows", "allows"), nullptr);
   EXPECT_NE(FM->sinkForFunction("acme::Orm::get"), nullptr);
   std::remove(Path.c_str());
+}
+
+TEST(FlowModel, PublicRows) {
+  std::vector<model::ModelError> Errors;
+  auto FM = builtin(Errors);
+  using WC = std::vector<std::pair<std::string, std::string>>;
+  EXPECT_TRUE(FM->selectsPublicRows(WC{{"public", "true"}}));
+  EXPECT_TRUE(FM->selectsPublicRows(WC{{"slug", "x"}, {"is_published", "1"}}));
+  EXPECT_TRUE(FM->selectsPublicRows(WC{{"visibility", "public"}}));
+  EXPECT_FALSE(FM->selectsPublicRows(WC{{"visibility", "private"}}));
+  EXPECT_FALSE(FM->selectsPublicRows(WC{{"public", "false"}}));
+  EXPECT_FALSE(FM->selectsPublicRows(WC{{"archived", "true"}}));
+  EXPECT_FALSE(FM->selectsPublicRows(WC{}));
 }

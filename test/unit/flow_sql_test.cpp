@@ -104,3 +104,21 @@ TEST(FlowSql, CustomOwnerColumns) {
   auto D = analyseSql("SELECT * FROM t WHERE id = $1 AND proprietor = $2");
   EXPECT_FALSE(D.hasOwnerPredicate());
 }
+
+TEST(FlowSql, WhereConstants) {
+  auto I = analyseSql("SELECT name FROM plans WHERE slug = $1 AND public ORDER BY name");
+  ASSERT_EQ(I.WhereConstants.size(), 1u);
+  EXPECT_EQ(I.WhereConstants[0], std::make_pair(std::string("public"), std::string("true")));
+  I = analyseSql("SELECT * FROM docs WHERE visibility = 'Public' AND id = ? AND deleted = 0");
+  ASSERT_EQ(I.WhereConstants.size(), 2u);
+  EXPECT_EQ(I.WhereConstants[0].first, "visibility");
+  EXPECT_EQ(I.WhereConstants[0].second, "public");
+  EXPECT_EQ(I.WhereConstants[1], std::make_pair(std::string("deleted"), std::string("0")));
+  // Not constants: a comparison with another column, `!=`, a SET value, a
+  // flag outside WHERE, a column followed by an operator.
+  I = analyseSql("UPDATE docs SET public = true WHERE owner_id = o.id AND kind != 'x' AND size > 3");
+  EXPECT_TRUE(I.WhereConstants.empty());
+  I = analyseSql("SELECT * FROM docs d WHERE (published) AND d.id IN (?, ?)");
+  ASSERT_EQ(I.WhereConstants.size(), 1u);
+  EXPECT_EQ(I.WhereConstants[0].first, "published");
+}

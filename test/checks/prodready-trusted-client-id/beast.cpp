@@ -42,7 +42,7 @@ Response my_invoices(const Request &req) {
   std::string uid(req["X-User-Id"]);
   const char *params[1] = {uid.c_str()};
   PGresult *r = PQexecParams(pg, "SELECT * FROM invoices WHERE customer_id = $1", 1, nullptr, params, nullptr, nullptr, 0);
-  // CHECK-MESSAGES: :[[@LINE-1]]:17: warning: client-asserted identity 'params' from header 'X-User-Id' selects whose data 'PQexecParams' (SELECT … FROM invoices) uses
+  // CHECK-MESSAGES: :[[@LINE-1]]:17: warning: client-asserted identity 'uid' from header 'X-User-Id' selects whose data 'PQexecParams' (SELECT … FROM invoices) uses
   PQclear(r);
   return Response{http::status::ok, req.version()};
 }

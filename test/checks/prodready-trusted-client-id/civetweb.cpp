@@ -33,7 +33,7 @@ static int get_invoice(struct mg_connection *conn, void *) {
   const char *params[] = {id};
   PGresult *res = PQexecParams(pg, "DELETE FROM invoices WHERE id = $1", 1, nullptr, params,
                                nullptr, nullptr, 0);
-  // CHECK-MESSAGES: :[[@LINE-2]]:19: warning: object id 'params' from query parameter 'id' of '/invoice' reaches 'PQexecParams' (DELETE … FROM invoices)
+  // CHECK-MESSAGES: :[[@LINE-2]]:19: warning: object id 'id' from query parameter 'id' of '/invoice' reaches 'PQexecParams' (DELETE … FROM invoices)
   PQclear(res);
   return 200;
 }

@@ -24,7 +24,7 @@ void serve(http_listener &listener) {
     const char *params[1] = {id.c_str()};
     PGresult *r = PQexecParams(pg, "SELECT body FROM invoices WHERE id = $1", 1, nullptr, params,
                                nullptr, nullptr, 0);
-    // CHECK-MESSAGES: :[[@LINE-2]]:19: warning: object id 'params' from request path reaches 'PQexecParams' (SELECT … FROM invoices) without an authorization check against the authenticated user [CWE-639] [prodready-trusted-client-id]
+    // CHECK-MESSAGES: :[[@LINE-2]]:19: warning: object id 'id' from request path reaches 'PQexecParams' (SELECT … FROM invoices) without an authorization check against the authenticated user [CWE-639] [prodready-trusted-client-id]
     req.reply(status_codes::OK, PQgetvalue(r, 0, 0));
   });
 

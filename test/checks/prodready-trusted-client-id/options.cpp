@@ -11,7 +11,7 @@
 
 namespace acme {
 struct Policy {
-  bool allows(int user, int object);
+  void enforce(int user, int object); // throws when the user may not touch the object
 };
 struct Orm {
   app::Document get(int id);
@@ -44,10 +44,7 @@ void routes(httplib::Server &svr) {
   svr.Delete(R"(/acme/(\d+))", [](const httplib::Request &req, httplib::Response &res) {
     int me = whose_cookie(req.get_header_value("Cookie"));
     int id = std::stoi(req.matches[1]);
-    if (!policy.allows(me, id)) {
-      res.status = 403;
-      return;
-    }
+    policy.enforce(me, id);
     repo.deleteById(id);
     // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: object id 'id' from route parameter of 'DELETE /acme/(\d+)' reaches 'repo.deleteById' (write)
   });

@@ -1,0 +1,200 @@
+// Authorization written as a question about the caller and the object, values
+// arrays bound by position, public rows, and identities claimed in headers.
+// Real POCO, libpq, cpp-httplib and sqlite3 headers.
+// RUN: %check_prodready %s prodready-trusted-client-id %t -- -- -std=c++17 -I%S/Inputs -I/usr/include/postgresql
+#include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/URI.h>
+#include <httplib.h>
+#include <libpq-fe.h>
+#include <sqlite3.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+using Poco::Net::HTTPRequestHandler;
+using Poco::Net::HTTPResponse;
+using Poco::Net::HTTPServerRequest;
+using Poco::Net::HTTPServerResponse;
+
+static PGconn *pg;
+static sqlite3 *db;
+
+struct Tenant {
+  std::string id;
+  bool platform_staff = false;
+};
+// Looks the API key up; throws when it is unknown. A principal by its name.
+Tenant authenticate_api_key(const HTTPServerRequest &req);
+// Relations kept by another service.
+bool is_billing_contact(const std::string &tenant, const std::string &invoice);
+void log_access(const std::string &tenant, const std::string &invoice);
+
+static std::string path_id(const HTTPServerRequest &req) {
+  std::vector<std::string> segs;
+  Poco::URI(req.getURI()).getPathSegments(segs);
+  return segs.size() >= 3 ? segs[2] : std::string();
+}
+
+// A helper that loads the row scoped to the tenant: an answer, not an access.
+static std::optional<std::string> invoice_of_tenant(const std::string &invoice, const Tenant &t) {
+  const char *params[2] = {invoice.c_str(), t.id.c_str()};
+  PGresult *r = PQexecParams(pg, "SELECT status FROM invoices WHERE id = $1 AND tenant_id = $2", 2, nullptr,
+                             params, nullptr, nullptr, 0);
+  std::optional<std::string> s;
+  if (PQntuples(r) == 1)
+    s = PQgetvalue(r, 0, 0);
+  PQclear(r);
+  return s;
+}
+
+static void void_it(const std::string &invoice) {
+  const char *params[1] = {invoice.c_str()};
+  PQclear(PQexecParams(pg, "UPDATE invoices SET status = 'void' WHERE id = $1", 1, nullptr, params, nullptr,
+                       nullptr, 0));
+}
+
+class Handlers : public HTTPRequestHandler {
+public:
+  void handleRequest(HTTPServerRequest &req, HTTPServerResponse &resp) override {
+    Tenant t = authenticate_api_key(req);
+    std::string id = path_id(req);
+
+    // Values array: $2 is the tenant (principal), so the row is scoped.
+    const char *scoped[2] = {id.c_str(), t.id.c_str()};
+    PQclear(PQexecParams(pg, "SELECT total FROM invoices WHERE id = $1 AND tenant_id = $2", 2, nullptr, scoped,
+                         nullptr, nullptr, 0));
+
+    // Values array, element by element: the id is $1, nothing scopes it.
+    const char *bare[1] = {id.c_str()};
+    PQclear(PQexecParams(pg, "SELECT total FROM invoices WHERE id = $1", 1, nullptr, bare, nullptr, nullptr, 0));
+    // CHECK-MESSAGES: :[[@LINE-1]]:13: warning: object id 'id' from request path reaches 'PQexecParams' (SELECT … FROM invoices) without an authorization check
+
+    // The card token ($1) is not a key; the account id ($2) comes from a header.
+    std::string account = req.get("X-Account-Id");
+    std::string token = req.get("X-Card-Token");
+    const char *card[2] = {token.c_str(), account.c_str()};
+    PQclear(PQexecParams(pg, "UPDATE accounts SET card_token = $1 WHERE id = $2", 2, nullptr, card, nullptr,
+                         nullptr, 0));
+    // CHECK-MESSAGES: :[[@LINE-2]]:13: warning: client-asserted identity 'account' from header 'X-Account-Id' selects whose data 'PQexecParams' (UPDATE accounts) uses
+
+    // Public rows: anyone may read a plan that is flagged public.
+    std::string slug = path_id(req);
+    const char *plan[1] = {slug.c_str()};
+    PQclear(PQexecParams(pg, "SELECT name FROM plans WHERE slug = $1 AND public", 1, nullptr, plan, nullptr,
+                         nullptr, 0));
+    PQclear(PQexecParams(pg, "SELECT name FROM plans WHERE slug = $1 AND visibility = 'public'", 1, nullptr, plan,
+                         nullptr, nullptr, 0));
+    // A flag that is not a visibility flag does not make rows public.
+    PQclear(PQexecParams(pg, "SELECT name FROM plans WHERE slug = $1 AND archived", 1, nullptr, plan, nullptr,
+                         nullptr, 0));
+    // CHECK-MESSAGES: :[[@LINE-2]]:13: warning: object id 'slug' from request path reaches 'PQexecParams' (SELECT … FROM plans)
+    // Writes are never public.
+    PQclear(PQexecParams(pg, "DELETE FROM plans WHERE slug = $1 AND public", 1, nullptr, plan, nullptr, nullptr, 0));
+    // CHECK-MESSAGES: :[[@LINE-1]]:13: warning: object id 'slug' from request path reaches 'PQexecParams' (DELETE … FROM plans)
+  }
+};
+
+class VoidHandler : public HTTPRequestHandler {
+public:
+  void handleRequest(HTTPServerRequest &req, HTTPServerResponse &resp) override {
+    Tenant t = authenticate_api_key(req);
+    std::string id = path_id(req);
+    // The scoped helper answers "is it theirs?": tested, it authorizes.
+    auto status = invoice_of_tenant(id, t);
+    if (!status) {
+      resp.setStatus(HTTPResponse::HTTP_NOT_FOUND);
+      resp.send();
+      return;
+    }
+    void_it(id);
+    resp.send();
+  }
+};
+
+class VoidUncheckedHandler : public HTTPRequestHandler {
+public:
+  void handleRequest(HTTPServerRequest &req, HTTPServerResponse &resp) override {
+    Tenant t = authenticate_api_key(req);
+    std::string id = path_id(req);
+    // Asked, but the answer is ignored.
+    invoice_of_tenant(id, t);
+    void_it(id);
+    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: object id 'id' from request path reaches 'void_it' (UPDATE invoices)
+    resp.send();
+  }
+};
+
+class RelationHandler : public HTTPRequestHandler {
+public:
+  void handleRequest(HTTPServerRequest &req, HTTPServerResponse &resp) override {
+    Tenant t = authenticate_api_key(req);
+    std::string id = path_id(req);
+    // A yes/no question about (caller, object) that ends the request.
+    if (!is_billing_contact(t.id, id)) {
+      resp.setStatus(HTTPResponse::HTTP_FORBIDDEN);
+      resp.send();
+      return;
+    }
+    void_it(id);
+    resp.send();
+  }
+};
+
+class LoggedOnlyHandler : public HTTPRequestHandler {
+public:
+  void handleRequest(HTTPServerRequest &req, HTTPServerResponse &resp) override {
+    Tenant t = authenticate_api_key(req);
+    std::string id = path_id(req);
+    // Takes the caller and the id, but answers nothing: not a check.
+    log_access(t.id, id);
+    void_it(id);
+    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: object id 'id' from request path reaches 'void_it' (UPDATE invoices)
+    resp.send();
+  }
+};
+
+class StaffHandler : public HTTPRequestHandler {
+public:
+  void handleRequest(HTTPServerRequest &req, HTTPServerResponse &resp) override {
+    Tenant t = authenticate_api_key(req);
+    // A role flag named with a prefix word.
+    if (!t.platform_staff) {
+      resp.setStatus(HTTPResponse::HTTP_FORBIDDEN);
+      resp.send();
+      return;
+    }
+    void_it(path_id(req));
+    resp.send();
+  }
+};
+
+void routes(httplib::Server &svr) {
+  // The acting employee named in a header, written into the new row.
+  svr.Post("/timesheets", [](const httplib::Request &req, httplib::Response &res) {
+    std::string who = req.get_header_value("X-Employee-Id");
+    sqlite3_stmt *st = nullptr;
+    sqlite3_prepare_v2(db, "INSERT INTO timesheets (employee_id, hours) VALUES (?, ?)", -1, &st, nullptr);
+    sqlite3_bind_int64(st, 1, std::stol(who));
+    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: client-asserted identity 'who' from header 'X-Employee-Id' of 'POST /timesheets' selects whose data 'sqlite3_bind_int64' (INSERT INTO timesheets) uses
+    sqlite3_bind_double(st, 2, std::stod(req.get_param_value("hours")));
+    sqlite3_step(st);
+    sqlite3_finalize(st);
+    res.status = 201;
+  });
+
+  // Tracing headers are not identities, and other INSERT values are contents.
+  svr.Post("/events", [](const httplib::Request &req, httplib::Response &res) {
+    std::string trace = req.get_header_value("X-Request-Id");
+    std::string kind = req.get_param_value("kind");
+    sqlite3_stmt *st = nullptr;
+    sqlite3_prepare_v2(db, "INSERT INTO events (request_id, kind) VALUES (?, ?)", -1, &st, nullptr);
+    sqlite3_bind_text(st, 1, trace.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, 2, kind.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_step(st);
+    sqlite3_finalize(st);
+    res.status = 201;
+  });
+}

@@ -786,13 +786,9 @@ struct FunctionFlow::Impl {
       M = ME->getMemberDecl();
     else if (const auto *MC = dyn_cast<CXXMemberCallExpr>(E))
       M = MC->getMethodDecl();
-    if (!M || M->getName().empty())
+    if (!M || !M->getIdentifier())
       return false;
-    std::string N = M->getName().str();
-    static const std::regex Owner("^(get_?)?(owner|owner_?id|user_?id|author|author_?id|"
-                                  "created_?by|account_?id|tenant_?id|customer_?id|uid|user)$",
-                                  std::regex::icase);
-    return std::regex_search(N, Owner);
+    return FM.isOwnershipName(M->getName());
   }
 
   /// A guard call or an ownership comparison (no polarity).
@@ -1091,7 +1087,7 @@ struct FunctionFlow::Impl {
     auto RS = recoverString(strip(E), Ctx, RO);
     if (RS.empty())
       return std::nullopt;
-    auto Info = flow::analyseSql(RS.Text, FM.OwnerColumns);
+    auto Info = flow::analyseSql(RS.Text, FM.OwnerColumnRegex);
     if (Info.Verb.empty())
       return std::nullopt;
     LastSql = RecoveredSql{Info, RS};
@@ -1099,12 +1095,14 @@ struct FunctionFlow::Impl {
   }
 
   void addSink(SinkUse S) {
-    if (!keyish(S.From) && !S.IdentityColumn && S.Kind != "sql-key")
-      return;
     if (S.Kind == "sql-key") {
       S.Kind = "sql";
-      S.SqlKey = true;
+      S.KeyBySink = true;
     }
+    if (S.Kind == "file")
+      S.KeyBySink = true; // a client value in a path chooses the file
+    if (!keyish(S.From) && !S.IdentityColumn && !S.KeyBySink)
+      return;
     Sinks.push_back(std::move(S));
   }
 
@@ -1375,11 +1373,15 @@ struct FunctionFlow::Impl {
           if (auto Acc = FM.repositoryCall(qualifiedName(M->getParent()), M->getName())) {
             std::optional<Origin> O;
             const Expr *Val = nullptr;
-            bool Scoped = false;
-            for (const Expr *A : Args) {
+            bool Scoped = false, KeyParam = false;
+            for (unsigned I = 0; I < Args.size(); ++I) {
+              const Expr *A = Args[I];
               if (!O)
-                if ((O = client(A)))
+                if ((O = client(A))) {
                   Val = A;
+                  KeyParam = I < M->getNumParams() && M->getParamDecl(I)->getIdentifier() &&
+                             flow::isIdLikeName(M->getParamDecl(I)->getName());
+                }
               if (principal(A) && !client(A))
                 Scoped = true;
             }
@@ -1393,6 +1395,7 @@ struct FunctionFlow::Impl {
               U.What = flow::describe(*Acc);
               U.Callee = calleeText(C);
               U.OwnerScoped = Scoped;
+              U.KeyBySink = KeyParam;
               addSink(U);
             }
             continue;
@@ -1452,7 +1455,7 @@ struct FunctionFlow::Impl {
             U.OwnerScoped = U.OwnerScoped || Scoped;
             // The helper's parameter is a key whatever its name there; at the
             // call the client value must look like one (or the SQL says so).
-            if (keyish(U.From) || U.IdentityColumn || Inner->SqlKey)
+            if (keyish(U.From) || U.IdentityColumn || Inner->KeyBySink)
               Sinks.push_back(U);
             break;
           }

@@ -82,7 +82,11 @@ struct SinkUse {
   const clang::Expr *Inner = nullptr;
   bool OwnerScoped = false;           ///< principal-bound ownership predicate / argument
   bool IdentityColumn = false;        ///< the value selects by an ownership column
-  bool SqlKey = false;                ///< the SQL compares the value with a key column
+  /// The sink itself says the value is a key, whatever its name at the
+  /// source: the SQL compares it with a key column, the callee's parameter is
+  /// named like one (`refund(const std::string &invoice_id)`), or it is part
+  /// of a file path.
+  bool KeyBySink = false;
 };
 
 class FunctionFlow {

@@ -1,5 +1,6 @@
 //===- FlowModel.cpp ------------------------------------------------------===//
 #include "FlowModel.h"
+#include "SqlKeys.h"
 
 #include <algorithm>
 #include <cctype>
@@ -364,6 +365,9 @@ std::shared_ptr<FlowModel> FlowModel::build(const model::Model &M,
     }
     FM->OwnerColumns = FM->OwnerColumns.empty() ? R : FM->OwnerColumns + "|" + R;
   }
+  FM->OwnerColumnRegex =
+      std::regex(FM->OwnerColumns.empty() ? defaultOwnerColumns() : FM->OwnerColumns,
+                 std::regex::ECMAScript | std::regex::icase);
   return FM;
 }
 
@@ -458,6 +462,15 @@ bool FlowModel::isIdentityHeader(std::string_view Header) const {
     if (std::regex_search(L, R))
       return true;
   return false;
+}
+
+bool FlowModel::isOwnershipName(std::string_view Name) const {
+  std::string N;
+  for (char C : Name)
+    N += static_cast<char>(std::tolower(static_cast<unsigned char>(C)));
+  if (N.rfind("get", 0) == 0 && N.size() > 3) // accessors: getOwnerId(), get_owner()
+    N.erase(0, N[3] == '_' ? 4 : 3);
+  return std::regex_search(N, OwnerColumnRegex);
 }
 
 bool FlowModel::selectsPublicRows(

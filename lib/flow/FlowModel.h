@@ -137,6 +137,7 @@ public:
   std::vector<std::string> IdentityHeaders; ///< lower-cased
   std::vector<std::string> IdentityFields;  ///< normalised (see normaliseKey)
   std::string OwnerColumns;                 ///< regex (SqlKeys), "" = default
+  std::regex OwnerColumnRegex;              ///< OwnerColumns (or the default), compiled
   /// role-attributes: boolean members of the principal that grant a role
   /// (`if (!session.staff) return 403;` is a role check).
   std::vector<std::regex> RoleAttributes;
@@ -161,6 +162,9 @@ public:
   /// Guard function? (qualified name and plain name). Null when not.
   const GuardSpec *guardFunction(std::string_view Qualified, std::string_view Name) const;
 
+  /// True when a column, field or accessor name says whose object it is
+  /// (ownership-columns): "owner_id", "author", "getOwnerId"...
+  bool isOwnershipName(std::string_view Name) const;
   /// True when a boolean principal member named \p Name grants a role.
   bool isRoleAttribute(std::string_view Name) const;
   /// Header (case-insensitive) a client may set to claim an identity.

@@ -197,10 +197,14 @@ void whereConstant(const std::vector<Token> &Toks, size_t I, const std::string &
 } // namespace
 
 SqlStatementInfo analyseSql(std::string_view Sql, const std::string &OwnerColumns) {
-  SqlStatementInfo Info;
-  auto Toks = tokenize(Sql);
   std::regex Owner(OwnerColumns.empty() ? defaultOwnerColumns() : OwnerColumns,
                    std::regex::ECMAScript | std::regex::icase);
+  return analyseSql(Sql, Owner);
+}
+
+SqlStatementInfo analyseSql(std::string_view Sql, const std::regex &Owner) {
+  SqlStatementInfo Info;
+  auto Toks = tokenize(Sql);
 
   // Verb and table.
   for (size_t I = 0; I < Toks.size(); ++I) {

@@ -54,6 +54,8 @@ struct SqlStatementInfo {
 /// \p OwnerColumns: regex on a lower-cased column name (without table
 /// qualifier). Default used when empty.
 SqlStatementInfo analyseSql(std::string_view Sql, const std::string &OwnerColumns = "");
+/// Same, with the ownership-column regex compiled once by the caller.
+SqlStatementInfo analyseSql(std::string_view Sql, const std::regex &OwnerColumns);
 
 /// Default ownership-column pattern.
 const std::string &defaultOwnerColumns();

@@ -198,3 +198,86 @@ void routes(httplib::Server &svr) {
     res.status = 201;
   });
 }
+
+// The callee's parameter names the key even when the client's field does not.
+class OrderService {
+public:
+  void refund(const std::string &order_id, long cents);
+  void approve(const std::string &order_id);
+  void notify(const std::string &channel);
+};
+static OrderService orders;
+struct Caller {
+  long id = 0;
+};
+Caller current_caller(const httplib::Request &req);
+struct Filter {
+  long patient = 0;
+  std::string from;
+};
+static Filter filter_from_query(const httplib::Request &req) {
+  Filter f;
+  if (req.has_param("patient"))
+    f.patient = std::stol(req.get_param_value("patient"));
+  f.from = req.get_param_value("from");
+  return f;
+}
+class VisitRepository {
+public:
+  std::vector<int> listForPatient(long patient_id, const std::string &from);
+};
+static VisitRepository visits;
+
+void more_routes(httplib::Server &svr) {
+  svr.Post("/refunds", [](const httplib::Request &req, httplib::Response &res) {
+    Caller me = current_caller(req);
+    (void)me;
+    std::string order = req.get_param_value("order");
+    orders.refund(order, 100);
+    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: object id 'order' from query parameter 'order' of 'POST /refunds' reaches 'orders.refund' (write)
+    orders.approve(order);
+    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: object id 'order' from query parameter 'order' of 'POST /refunds' reaches 'orders.approve' (write)
+    // Not a key: the parameter is a channel name, not an object id.
+    orders.notify(req.get_param_value("channel"));
+  });
+
+  // A filter struct filled from the query by a helper.
+  svr.Get("/visits", [](const httplib::Request &req, httplib::Response &res) {
+    Caller me = current_caller(req);
+    (void)me;
+    Filter f = filter_from_query(req);
+    auto v = visits.listForPatient(f.patient, f.from);
+    // CHECK-MESSAGES: :[[@LINE-1]]:14: warning: object id 'patient' from query parameter 'patient' of 'GET /visits' reaches 'visits.listForPatient' (read)
+    res.set_content(std::to_string(v.size()), "text/plain");
+  });
+
+  // Any client value in a file path chooses the file.
+  svr.Get("/receipts", [](const httplib::Request &req, httplib::Response &res) {
+    Caller me = current_caller(req);
+    (void)me;
+    std::string claim = req.get_param_value("claim");
+    std::string path = "/srv/receipts/" + claim + ".pdf";
+    FILE *f = std::fopen(path.c_str(), "rb");
+    // CHECK-MESSAGES: :[[@LINE-1]]:15: warning: object id 'path' from query parameter 'claim' of 'GET /receipts' reaches 'std::fopen' (file access)
+    if (f)
+      std::fclose(f);
+  });
+
+  // A party column (buyer) compared with a client value: whose rows.
+  svr.Get("/orders-of", [](const httplib::Request &req, httplib::Response &res) {
+    sqlite3_stmt *st = nullptr;
+    sqlite3_prepare_v2(db, "SELECT id FROM orders WHERE buyer = ?", -1, &st, nullptr);
+    sqlite3_bind_text(st, 1, req.get_param_value("buyer").c_str(), -1, SQLITE_TRANSIENT);
+    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: object id 'buyer' from query parameter 'buyer' of 'GET /orders-of' reaches 'sqlite3_bind_text' (SELECT … FROM orders)
+    sqlite3_finalize(st);
+  });
+  // The same column bound to the caller scopes the rows.
+  svr.Get("/my-orders", [](const httplib::Request &req, httplib::Response &res) {
+    Caller me = current_caller(req);
+    sqlite3_stmt *st = nullptr;
+    sqlite3_prepare_v2(db, "SELECT id FROM orders WHERE buyer = ? AND id = ?", -1, &st, nullptr);
+    sqlite3_bind_int64(st, 1, me.id);
+    sqlite3_bind_int64(st, 2, std::stol(req.get_param_value("id")));
+    sqlite3_finalize(st);
+  });
+}

@@ -5,7 +5,9 @@ side by side with Clang's static analyzer taint checker (the anchor).
 Labels: a comment `EXPECT: idor`, `EXPECT: identity` (a finding is due) or
 `EXPECT: ok` (must stay quiet) on the line of the object access (or up to two
 lines below its first line, for calls spanning lines). A warning on a line with
-no label within that window counts as a false positive.
+no label within that window counts as a false positive, unless it reports an
+access inside a helper (note "the helper uses it in ... here") whose line
+carries a due label: then it hits that label.
 
 usage: score.py --module build/lib/prodready-tidy-module.so [--llvm-bin /usr/lib/llvm-19/bin]
                 [--no-anchor] [--json out.json]
@@ -38,23 +40,39 @@ def labels(path):
     return out
 
 
+HELPER_NOTE = "note: the helper uses it in"
+
+
 def warnings(text, path, marker):
+    """(line, message, helper_lines): helper_lines are the lines of the
+    warning's "the helper uses it in '...' here" notes (an access inside a
+    helper, reported at the call)."""
     base = os.path.basename(path)
     found = []
     for line in text.splitlines():
-        m = re.match(r"(.+?):(\d+):(\d+): warning: (.*)$", line)
-        if m and os.path.basename(m.group(1)) == base and marker in line:
-            found.append((int(m.group(2)), m.group(4)))
+        m = re.match(r"(.+?):(\d+):(\d+): (warning|note): (.*)$", line)
+        if not m or os.path.basename(m.group(1)) != base:
+            continue
+        if m.group(4) == "warning":
+            if marker in line:
+                found.append((int(m.group(2)), m.group(5), []))
+        elif found and HELPER_NOTE in line:
+            found[-1][2].append(int(m.group(2)))
     return found
 
 
 def score(all_labels, all_warnings):
+    """A warning hits the label on its line or the two below. When none is
+    there, the label at the access its helper note points to counts (the check
+    reports a helper's access at the call, with a note at the access)."""
     tp = fp = fn = 0
     details = []
     for path, labs in all_labels.items():
         hit = set()
-        for line, msg in all_warnings.get(path, []):
+        for line, msg, helper_lines in all_warnings.get(path, []):
             cand = [l for l in range(line, line + 3) if l in labs]
+            if not cand:
+                cand = [l for h in helper_lines for l in range(h, h + 3) if l in labs]
             if cand and labs[cand[0]] != "ok":
                 if cand[0] not in hit:
                     tp += 1

@@ -95,9 +95,16 @@ void TrustedClientIdCheck::check(const MatchFinder::MatchResult &Result) {
   if (const auto *L = Result.Nodes.getNodeAs<LambdaExpr>("lambda"))
     FD = L->getCallOperator();
   if (FD) {
-    if (SM.isInSystemHeader(FD->getLocation()) || FD->isDependentContext() ||
-        FD->isTemplateInstantiation() || !FD->hasBody())
+    if (SM.isInSystemHeader(FD->getLocation()) || FD->isDependentContext() || !FD->hasBody())
       return;
+    // Template handlers (Beast's examples are templates over the body type)
+    // are analysed on their first instantiation: the pattern's body is
+    // dependent, the instantiation's has the real types.
+    if (FD->isTemplateInstantiation()) {
+      const FunctionDecl *Pattern = FD->getTemplateInstantiationPattern();
+      if (!Pattern || !AnalysedTemplates.insert(Pattern->getCanonicalDecl()).second)
+        return;
+    }
     if (auto H = RM->handlerOf(FD))
       Handlers.push_back(*H);
     return;
@@ -149,6 +156,7 @@ void TrustedClientIdCheck::onEndOfTranslationUnit() {
   Handlers.clear();
   Routes.clear();
   FilteredFrameworks.clear();
+  AnalysedTemplates.clear();
   Ctx = nullptr;
 }
 

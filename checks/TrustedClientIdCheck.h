@@ -51,6 +51,9 @@ private:
   /// Frameworks whose middleware (httplib pre-routing handler) calls an
   /// authorization filter: their handlers count as authorized.
   std::set<std::string> FilteredFrameworks;
+  /// Function templates already analysed through one of their instantiations
+  /// (a template handler is analysed once, on its first instantiation).
+  std::set<const clang::FunctionDecl *> AnalysedTemplates;
   bool isAuthorizationFilter(llvm::StringRef Name) const;
 
   std::optional<std::regex> PublicRoutesRe;

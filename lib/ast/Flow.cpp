@@ -1120,6 +1120,24 @@ struct FunctionFlow::Impl {
     return nullptr;
   }
 
+  /// True when client value \p O bound at placeholder \p P chooses whose or
+  /// which object the statement touches:
+  /// - WHERE: compared with a key or ownership column; a client-asserted
+  ///   identity compared with any column;
+  /// - INSERT: a client-asserted identity in any column (it forges the
+  ///   actor), or the object the route names (`POST /tickets/:id/notes`) put
+  ///   into a key or ownership column (the new row hangs off it). Other
+  ///   inserted values are the row's contents: a body's product_id in an
+  ///   order line names a catalogue entry, not an object of someone else.
+  static bool selectsBy(const flow::SqlStatementInfo &Sql, const flow::SqlPlaceholder &P,
+                        const Origin &O) {
+    if (Sql.Verb == "INSERT")
+      return O.Identity ||
+             ((O.Kind == flow::SourceKind::RouteParameter || O.Kind == flow::SourceKind::Path) &&
+              (P.OwnerColumn || flow::isIdLikeName(P.Column)));
+    return P.KeyColumn || P.OwnerColumn || (O.Identity && P.Where);
+  }
+
   /// A value bound to a statement: the expression, the argument it came
   /// from, and its placeholder (position or name; 0/"" when unknown).
   struct BoundValue {
@@ -1280,9 +1298,7 @@ struct FunctionFlow::Impl {
             continue;
           auto O = Piece.Origin ? client(Piece.Origin) : std::nullopt;
           for (const auto &P : Sql->Placeholders)
-            if (P.Hole == H && O && (P.KeyColumn || P.OwnerColumn || (O->Identity && (P.Where || Sql->Verb == "INSERT")))) {
-              if (Sql->Verb == "INSERT" && !O->Identity)
-                continue;
+            if (P.Hole == H && O && selectsBy(*Sql, P, *O)) {
               Report = true;
               V.From = *O;
               V.Value = Piece.Origin;
@@ -1305,18 +1321,14 @@ struct FunctionFlow::Impl {
         bool Any = false;
         if (Pos == 0 && Name.empty()) {
           for (const auto &P : Sql->Placeholders)
-            if (P.KeyColumn || P.OwnerColumn || (C.O.Identity && P.Where)) {
+            if (selectsBy(*Sql, P, C.O)) {
               Any = true;
               V.IdentityColumn = V.IdentityColumn || P.OwnerColumn;
             }
           // Arrays of parameters (libpq): every placeholder may be it.
         } else {
           for (const auto *P : Matching(Pos, Name))
-            if (P->KeyColumn || P->OwnerColumn || (C.O.Identity && (P->Where || Sql->Verb == "INSERT"))) {
-              // INSERT: only a client-asserted identity matters (it forges
-              // the actor); other values name the new row's contents.
-              if (Sql->Verb == "INSERT" && !C.O.Identity)
-                continue;
+            if (selectsBy(*Sql, *P, C.O)) {
               Any = true;
               V.IdentityColumn = P->OwnerColumn;
             }

@@ -281,3 +281,28 @@ void more_routes(httplib::Server &svr) {
     sqlite3_finalize(st);
   });
 }
+
+// INSERT: the object the route names becomes the new row's parent.
+void insert_routes(httplib::Server &svr) {
+  svr.Post(R"(/tickets/(\d+)/notes)", [](const httplib::Request &req, httplib::Response &res) {
+    Caller me = current_caller(req);
+    sqlite3_stmt *st = nullptr;
+    sqlite3_prepare_v2(db, "INSERT INTO notes (ticket_id, author_id, text) VALUES (?, ?, ?)", -1, &st, nullptr);
+    sqlite3_bind_int64(st, 1, std::stol(req.matches[1]));
+    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: object id 'std::stol(req.matches[1])' from route parameter of 'POST /tickets/(\d+)/notes' reaches 'sqlite3_bind_int64' (INSERT INTO notes)
+    sqlite3_bind_int64(st, 2, me.id);
+    sqlite3_bind_text(st, 3, req.body.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_step(st);
+    sqlite3_finalize(st);
+  });
+  // A catalogue entry named in the body is the new row's contents.
+  svr.Post("/cart/items", [](const httplib::Request &req, httplib::Response &res) {
+    Caller me = current_caller(req);
+    sqlite3_stmt *st = nullptr;
+    sqlite3_prepare_v2(db, "INSERT INTO cart_items (user_id, product_id) VALUES (?, ?)", -1, &st, nullptr);
+    sqlite3_bind_int64(st, 1, me.id);
+    sqlite3_bind_int64(st, 2, std::stol(req.get_param_value("product_id")));
+    sqlite3_step(st);
+    sqlite3_finalize(st);
+  });
+}

@@ -196,6 +196,51 @@ struct FunctionFlow::Impl {
     bool Role;
     bool OnlyTested = false; ///< counts only where its result is tested
   };
+
+  /// The client objects a guard expression checks: the client values among
+  /// a guard call's arguments, or the client side of an ownership
+  /// comparison. Empty for role checks (they cover every object).
+  std::vector<Origin> covers(const Expr *E) {
+    std::vector<Origin> Out;
+    E = strip(E);
+    while (const auto *UO = dyn_cast<UnaryOperator>(E)) {
+      if (UO->getOpcode() != UO_LNot)
+        break;
+      E = strip(UO->getSubExpr());
+    }
+    if (isRoleGuard(E))
+      return Out;
+    auto Add = [&](const Expr *A) {
+      if (auto O = client(A))
+        Out.push_back(*O);
+    };
+    bool NE;
+    const Expr *L, *R;
+    if (isComparison(E, NE, L, R)) {
+      Add(L);
+      Add(R);
+    } else if (const auto *C = dyn_cast<CallExpr>(E)) {
+      for (const Expr *A : C->arguments())
+        Add(A);
+      if (const auto *MC = dyn_cast<CXXMemberCallExpr>(C))
+        Add(MC->getImplicitObjectArgument());
+    } else if (const VarDecl *V = varOf(E)) {
+      if (V->getInit() && GuardVars.count(V) && !RoleFlags.count(V))
+        return covers(V->getInit());
+    }
+    return Out;
+  }
+
+  /// Do two client origins name the same object? Values read from the same
+  /// request field (or the same helper parameter) do; two different fields
+  /// of one body do not.
+  static bool sameObject(const Origin &A, const Origin &B) {
+    if (!A.Key.empty() && !B.Key.empty())
+      return A.Kind == B.Kind && A.Key == B.Key;
+    if (A.Param >= 0 || B.Param >= 0)
+      return A.Param == B.Param;
+    return A.Source && A.Source == B.Source;
+  }
   std::vector<Guard> Guards;
   std::set<unsigned> ParamsToReturn;
   std::optional<Origin> ReturnOrigin; // helper reads the request itself
@@ -707,7 +752,16 @@ struct FunctionFlow::Impl {
             if (const auto *L = dyn_cast<LambdaExpr>(strip(A)))
               for (const ParmVarDecl *P : L->getCallOperator()->parameters())
                 merge(&Vars[P], O, false, P);
-        if (M && !M->isConst() && !M->isStatic())
+        // A builder, container or bound statement takes the argument's
+        // origin (`params.append(id)`, `q.bind(1, id)`: its rows are loaded
+        // with it); running a statement directly or a repository call does
+        // not make the transaction or repository carry the values.
+        const flow::SinkSpec *Runs = M ? FM.sinkForFunction(qualifiedName(M)) : nullptr;
+        bool Accumulates = M && !M->isConst() && !M->isStatic() &&
+                           !(Runs && Runs->StatementArg == -1) &&
+                           !(M->getIdentifier() &&
+                             FM.repositoryCall(qualifiedName(M->getParent()), M->getName()));
+        if (Accumulates)
           for (const Expr *A : MC->arguments()) {
             auto O = client(A);
             bool Pr = principal(A);
@@ -760,8 +814,11 @@ struct FunctionFlow::Impl {
     for (unsigned I = Shift; I < C->getNumArgs() && I - Shift < F->getNumParams(); ++I) {
       QualType PT = F->getParamDecl(I - Shift)->getType();
       bool Out = false;
-      if (PT->isLValueReferenceType() && !PT.getNonReferenceType().isConstQualified())
-        Out = true;
+      // `T&&` deduced as `long&` (forwarding: exec_params(sql, Args&&...))
+      // collapses to an lvalue reference not spelled as one: not an output.
+      if (const auto *LR = PT->getAs<LValueReferenceType>())
+        if (LR->isSpelledAsLValue() && !PT.getNonReferenceType().isConstQualified())
+          Out = true;
       if (PT->isPointerType() && !PT->getPointeeType().isConstQualified() &&
           !PT->getPointeeType()->isVoidType())
         Out = true;
@@ -1242,7 +1299,7 @@ struct FunctionFlow::Impl {
           int H = 0;
           for (const auto &Piece : Rec->Text.Pieces)
             if (!Piece.Literal) {
-              if (H == P.Hole && Piece.Origin && principal(Piece.Origin))
+              if (H == P.Hole && Piece.Origin && principal(Piece.Origin) && !client(Piece.Origin))
                 U.OwnerScoped = true;
               ++H;
             }
@@ -1250,7 +1307,7 @@ struct FunctionFlow::Impl {
         }
         // Same call (exec_params(sql, id, uid)).
         for (const BoundValue &B : Bound) {
-          if (!principal(B.E))
+          if (!principal(B.E) || client(B.E))
             continue;
           if ((B.Pos == 0 && B.Name.empty()) || (B.Pos == P.Position && B.Pos > 0) ||
               (!B.Name.empty() && B.Name == P.Name))
@@ -1266,7 +1323,7 @@ struct FunctionFlow::Impl {
               continue;
             llvm::ArrayRef<const Expr *> BArgs(BC->getArgs(), BC->getNumArgs());
             for (unsigned I = 0; I < BArgs.size(); ++I) {
-              if (!BS->isValueArg(static_cast<int>(I)) || !principal(BArgs[I]))
+              if (!BS->isValueArg(static_cast<int>(I)) || !principal(BArgs[I]) || client(BArgs[I]))
                 continue;
               int Pos = 0;
               std::string Name;
@@ -1526,7 +1583,31 @@ struct FunctionFlow::Impl {
     int Element = -1;
     bool Condition = false;
     int PassSucc = -1; // for conditions: 0 (true) or 1 (false)
+    /// The objects it checks (empty: any object, e.g. a role check).
+    std::vector<Origin> Covers;
+    /// For a statement guard (a call that throws on failure) inside a `try`:
+    /// the catch handlers its failure lands in.
+    std::vector<const CFGBlock *> Handlers;
+    bool covers(const Origin &O) const {
+      return Covers.empty() ||
+             std::any_of(Covers.begin(), Covers.end(), [&](const Origin &C) { return sameObject(C, O); });
+    }
   };
+
+  /// The CFG blocks of the catch handlers of the `try` statements around \p S.
+  std::vector<const CFGBlock *> catchHandlers(const Stmt *S) const {
+    std::vector<const CFGBlock *> Out;
+    for (const Stmt *X = S, *P = PM->getParent(S); P; X = P, P = PM->getParent(P)) {
+      const auto *Try = dyn_cast<CXXTryStmt>(P);
+      if (!Try || Try->getTryBlock() != X)
+        continue;
+      for (unsigned I = 0; I < Try->getNumHandlers(); ++I)
+        for (const CFGBlock *B : *Cfg)
+          if (B->getLabel() == Try->getHandler(I))
+            Out.push_back(B);
+    }
+    return Out;
+  }
 
   std::vector<GuardSite> guardSites() {
     std::vector<GuardSite> Sites;
@@ -1558,6 +1639,7 @@ struct FunctionFlow::Impl {
       bool Flip = Polarity(GE, TC) != BaseFlip;
       S.PassSucc = Flip ? 1 : 0;
       S.Element = elementIndex(B, GE);
+      S.Covers = covers(GE);
       Sites.push_back(S);
       return true;
     };
@@ -1580,6 +1662,8 @@ struct FunctionFlow::Impl {
         GuardSite S;
         S.Block = B;
         S.Element = elementIndex(B, G.E);
+        S.Covers = covers(G.E);
+        S.Handlers = catchHandlers(G.E);
         Sites.push_back(S);
       }
     }
@@ -1608,6 +1692,7 @@ struct FunctionFlow::Impl {
         S.Condition = true;
         bool Flip = Polarity(D, TC) != !It->second;
         S.PassSucc = Flip ? 1 : 0;
+        S.Covers = covers(D);
         Sites.push_back(S);
       }
     }
@@ -1628,15 +1713,23 @@ struct FunctionFlow::Impl {
     // Guards are final once run() is done: compute their sites once.
     if (!SitesCache)
       SitesCache = guardSites();
-    const auto &Sites = *SitesCache;
+    std::vector<const GuardSite *> Sites;
+    for (const auto &S : *SitesCache)
+      if (S.covers(U.From))
+        Sites.push_back(&S);
     if (Sites.empty())
       return false;
 
-    // (1) Every path from the entry crosses a guard.
+    // (1) Every path from the entry crosses a guard. A statement guard in a
+    // `try` whose failure is caught also lets the path go on from the handler.
     std::set<std::pair<const CFGBlock *, const CFGBlock *>> Cut;
     std::set<const CFGBlock *> Stops; // statement guards: nothing flows past them
-    for (const auto &S : Sites) {
-      if (S.Block == SB && !S.Condition && S.Element >= 0 && SIdx >= 0 && S.Element < SIdx)
+    std::deque<const CFGBlock *> Work{&Cfg->getEntry()};
+    for (const GuardSite *SP : Sites) {
+      const GuardSite &S = *SP;
+      Work.insert(Work.end(), S.Handlers.begin(), S.Handlers.end());
+      if (S.Block == SB && !S.Condition && S.Element >= 0 && SIdx >= 0 && S.Element < SIdx &&
+          S.Handlers.empty())
         return true;
       if (S.Condition) {
         unsigned I = 0;
@@ -1651,7 +1744,6 @@ struct FunctionFlow::Impl {
     }
     {
       std::set<const CFGBlock *> Seen;
-      std::deque<const CFGBlock *> Work{&Cfg->getEntry()};
       bool Reached = false;
       while (!Work.empty()) {
         const CFGBlock *B = Work.front();
@@ -1675,8 +1767,8 @@ struct FunctionFlow::Impl {
 
     // (2) Reads: a guard after the load (load-then-check).
     if (U.Acc != flow::Access::Write) {
-      for (const auto &S : Sites)
-        if (S.Block == SB && S.Element > SIdx)
+      for (const GuardSite *S : Sites)
+        if (S->Block == SB && S->Element > SIdx)
           return true;
       std::set<const CFGBlock *> Seen;
       std::deque<const CFGBlock *> Work;
@@ -1688,8 +1780,8 @@ struct FunctionFlow::Impl {
         Work.pop_front();
         if (!Seen.insert(B).second)
           continue;
-        for (const auto &S : Sites)
-          if (S.Block == B)
+        for (const GuardSite *S : Sites)
+          if (S->Block == B)
             return true;
         for (const auto &Succ : B->succs())
           if (const CFGBlock *N = Succ.getReachableBlock())

@@ -8,7 +8,11 @@
 #include <Poco/URI.h>
 #include <httplib.h>
 #include <libpq-fe.h>
+#include <pqxx/pqxx>
 #include <sqlite3.h>
+
+#include <cstdio>
+#include <stdexcept>
 
 #include <optional>
 #include <string>
@@ -304,5 +308,71 @@ void insert_routes(httplib::Server &svr) {
     sqlite3_bind_int64(st, 2, std::stol(req.get_param_value("product_id")));
     sqlite3_step(st);
     sqlite3_finalize(st);
+  });
+}
+
+// A guard covers the objects it was asked about; its failure must stop the request.
+void require_doc_access(const Caller &c, long doc); // throws when denied
+bool can_edit_folder(const Caller &c, long folder);
+class DocRepository {
+public:
+  void remove(long id);
+  void move(long id, long folder);
+};
+static DocRepository docs;
+static pqxx::connection *pq;
+
+void guard_routes(httplib::Server &svr) {
+  svr.Delete(R"(/docs/(\d+))", [](const httplib::Request &req, httplib::Response &res) {
+    Caller me = current_caller(req);
+    long id = std::stol(req.matches[1]);
+    try {
+      require_doc_access(me, id);
+    } catch (const std::exception &) {
+      res.status = 403;
+      return;
+    }
+    docs.remove(id);
+  });
+  // The denial is caught and only logged: the delete still runs.
+  svr.Delete(R"(/v0/docs/(\d+))", [](const httplib::Request &req, httplib::Response &res) {
+    Caller me = current_caller(req);
+    long id = std::stol(req.matches[1]);
+    try {
+      require_doc_access(me, id);
+    } catch (const std::exception &e) {
+      std::fprintf(stderr, "denied: %s\n", e.what());
+    }
+    docs.remove(id);
+    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: object id 'id' from route parameter of 'DELETE /v0/docs/(\d+)' reaches 'docs.remove' (write)
+  });
+  // The destination folder is checked, the document being moved is not.
+  svr.Post(R"(/docs/(\d+)/move)", [](const httplib::Request &req, httplib::Response &res) {
+    Caller me = current_caller(req);
+    long id = std::stol(req.matches[1]);
+    long folder = std::stol(req.get_param_value("folder_id"));
+    if (!can_edit_folder(me, folder)) {
+      res.status = 403;
+      return;
+    }
+    docs.move(id, folder);
+    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: object id 'id' from route parameter of 'POST /docs/(\d+)/move' reaches 'docs.move' (write)
+  });
+  // Values passed to exec_params (forwarding references) are inputs, not
+  // outputs: the search text does not become the session user.
+  svr.Get("/search", [](const httplib::Request &req, httplib::Response &res) {
+    pqxx::work txn(*pq);
+    long user = current_caller(req).id;
+    txn.exec_params("SELECT id FROM invoices WHERE customer_id = $1 AND memo LIKE $2", user,
+                    "%" + req.get_param_value("q") + "%");
+  });
+  // A query parameter that overrides the session account is client data.
+  svr.Get("/statements", [](const httplib::Request &req, httplib::Response &res) {
+    pqxx::work txn(*pq);
+    long account = current_caller(req).id;
+    if (req.has_param("account_id"))
+      account = std::stol(req.get_param_value("account_id"));
+    txn.exec_params("SELECT * FROM statements WHERE account_id = $1", account);
+    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: client-asserted identity 'account' from query parameter 'account_id' of 'GET /statements' selects whose data 'txn.exec_params' (SELECT … FROM statements) uses
   });
 }

@@ -300,6 +300,12 @@ struct FunctionFlow::Impl {
     }
     if (O.Kind == flow::SourceKind::RouteParameter)
       return;
+    // An unsigned cookie is whatever the client wants it to be; only opaque
+    // credentials (session ids, tokens) are looked up by the server.
+    if (O.Kind == flow::SourceKind::Cookie && !FM.isCredentialCookie(O.Key)) {
+      O.Identity = true;
+      return;
+    }
     std::string Last = O.Key;
     auto Dot = Last.rfind('.');
     if (FM.isIdentityField(Last) ||

@@ -336,6 +336,8 @@ std::shared_ptr<FlowModel> FlowModel::build(const model::Model &M,
       FM->IdentityFields.push_back(normaliseKey(X));
     if (auto R = compileRegex(E, "header-regex", Errors))
       FM->IdentityHeaderRegexes.push_back(*R);
+    if (auto R = compileRegex(E, "credential-cookie-regex", Errors))
+      FM->CredentialCookieRegexes.push_back(*R);
   }
 
   for (const Entry &E : M.section("public-rows")) {
@@ -479,6 +481,14 @@ bool FlowModel::selectsPublicRows(
     for (const auto &P : PublicRowPredicates)
       if (std::regex_search(Column, P.Column) && std::regex_search(Value, P.Value))
         return true;
+  return false;
+}
+
+bool FlowModel::isCredentialCookie(std::string_view Name) const {
+  std::string N(Name);
+  for (const auto &R : CredentialCookieRegexes)
+    if (std::regex_search(N, R))
+      return true;
   return false;
 }
 

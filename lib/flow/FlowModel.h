@@ -12,7 +12,8 @@
 //   request-sources      {framework, type | function, member?, kind, key-arg?}
 //   principal-sources    {function | function-regex | member-of | type, what}
 //   authorization-guards {function-regex | function, role?}
-//   client-identity      {headers: [...], header-regex?, fields: [...]}
+//   client-identity      {headers: [...], header-regex?, fields: [...],
+//                         credential-cookie-regex?}
 //   public-rows          {column-regex, value-regex}  WHERE predicates that
 //                        select rows anyone may read (`AND public`)
 //   data-sinks           {function | constructor-of, value-args | values-from,
@@ -143,6 +144,10 @@ public:
   std::vector<std::regex> RoleAttributes;
   /// client-identity header-regex: lower-cased header names.
   std::vector<std::regex> IdentityHeaderRegexes;
+  /// client-identity credential-cookie-regex: cookies holding an opaque
+  /// credential (session id, token) that the server looks up. Any other
+  /// cookie is unsigned client data, an identity claim when it selects data.
+  std::vector<std::regex> CredentialCookieRegexes;
   struct PublicRows {
     std::regex Column, Value;
   };
@@ -173,6 +178,8 @@ public:
   /// SqlStatementInfo::WhereConstants) restricts it to rows anyone may read.
   bool selectsPublicRows(
       const std::vector<std::pair<std::string, std::string>> &WhereConstants) const;
+  /// A cookie that holds an opaque credential ("sid", "session", "auth_token").
+  bool isCredentialCookie(std::string_view Name) const;
   /// Body/query field naming the acting user ("user_id", "userId", "uid").
   bool isIdentityField(std::string_view Field) const;
 };

@@ -116,6 +116,14 @@ TEST(FlowModel, IdentityNames) {
   EXPECT_FALSE(FM->isIdentityHeader("X-Idempotency-Key"));
   EXPECT_FALSE(FM->isIdentityHeader("X-Order-Id"));
   EXPECT_FALSE(FM->isIdentityHeader("X-User-Agent-Version"));
+  // Cookies: opaque credentials are looked up; anything else is a claim.
+  EXPECT_TRUE(FM->isCredentialCookie("sid"));
+  EXPECT_TRUE(FM->isCredentialCookie("session_token"));
+  EXPECT_TRUE(FM->isCredentialCookie("JSESSIONID"));
+  EXPECT_TRUE(FM->isCredentialCookie("auth"));
+  EXPECT_FALSE(FM->isCredentialCookie("member"));
+  EXPECT_FALSE(FM->isCredentialCookie("teacher_id"));
+  EXPECT_FALSE(FM->isCredentialCookie("author"));
   EXPECT_TRUE(FM->isIdentityField("userId"));
   EXPECT_TRUE(FM->isIdentityField("user_id"));
   EXPECT_FALSE(FM->isIdentityField("doc_id"));

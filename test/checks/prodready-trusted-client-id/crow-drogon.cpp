@@ -59,6 +59,21 @@ public:
     }
     callback(drogon::HttpResponse::newHttpResponse());
   }
+  // An unsigned cookie naming the user is a client-asserted identity.
+  void byCookie(const drogon::HttpRequestPtr &req,
+                std::function<void(const drogon::HttpResponsePtr &)> &&callback) {
+    std::string who = req->getCookie("member");
+    repo.findByOwner(std::stoi(who));
+    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: client-asserted identity 'who' from cookie 'member' selects whose data 'repo.findByOwner' (read) uses
+    callback(drogon::HttpResponse::newHttpResponse());
+  }
+  // Negative: a session cookie is an opaque credential the server looks up.
+  void bySessionCookie(const drogon::HttpRequestPtr &req,
+                       std::function<void(const drogon::HttpResponsePtr &)> &&callback) {
+    std::string sid = req->getCookie("session_token");
+    repo.findSession(sid);
+    callback(drogon::HttpResponse::newHttpResponse());
+  }
 
 private:
   drogon::orm::Mapper<Doc> mapper_;

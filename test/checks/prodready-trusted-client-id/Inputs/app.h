@@ -25,6 +25,8 @@ public:
   Document findByIdAndOwner(int id, int owner);
   void deleteById(int id);
   void updateTitle(int id, const std::string &title);
+  std::vector<Document> findByOwner(int owner);
+  int findSession(const std::string &token);
   int count();
 };
 

@@ -150,9 +150,12 @@ bool TrustedClientIdCheck::isAuthorizationFilter(llvm::StringRef Name) const {
 }
 
 void TrustedClientIdCheck::onEndOfTranslationUnit() {
-  if (Ctx)
+  if (Ctx && !Handlers.empty()) {
+    PrincipalTypes = ast::principalTypes(*Ctx, *RM);
     for (const auto &H : Handlers)
       analyseHandler(H, *Ctx);
+  }
+  PrincipalTypes.clear();
   Handlers.clear();
   Routes.clear();
   FilteredFrameworks.clear();
@@ -177,6 +180,7 @@ void TrustedClientIdCheck::analyseHandler(const ast::HandlerInfo &H, ASTContext 
   ast::FlowOptions FO;
   FO.MaxHelperDepth = MaxHelperDepth;
   FO.TrustedIdentityHeaders = TrustedIdentityKeys;
+  FO.PrincipalTypes = PrincipalTypes;
   ast::FunctionFlow F(H.Function, *RM, C, FO);
   for (const ast::SinkUse &S : F.sinks())
     if (!F.isAuthorized(S))

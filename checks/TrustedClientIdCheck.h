@@ -54,6 +54,8 @@ private:
   /// Function templates already analysed through one of their instantiations
   /// (a template handler is analysed once, on its first instantiation).
   std::set<const clang::FunctionDecl *> AnalysedTemplates;
+  /// Types principal sources return in this TU (ast::principalTypes).
+  std::set<const clang::RecordDecl *> PrincipalTypes;
   bool isAuthorizationFilter(llvm::StringRef Name) const;
 
   std::optional<std::regex> PublicRoutesRe;

@@ -66,6 +66,32 @@ const Expr *strip(const Expr *E) {
   return E;
 }
 
+/// The record a value of type \p T is, through references, pointers and
+/// std::optional / smart pointers (`const User &`, `std::optional<Session>`).
+const RecordDecl *valueRecord(QualType T) {
+  for (int I = 0; I < 4 && !T.isNull(); ++I) {
+    T = T.getNonReferenceType();
+    if (T->isPointerType())
+      T = T->getPointeeType();
+    const auto *RD = T->getAsCXXRecordDecl();
+    if (!RD)
+      return nullptr;
+    const auto *Spec = dyn_cast<ClassTemplateSpecializationDecl>(RD);
+    if (!Spec)
+      return RD;
+    std::string N = qualifiedName(RD);
+    if ((N == "std::optional" || N == "std::unique_ptr" || N == "std::shared_ptr" ||
+         N == "boost::optional") &&
+        Spec->getTemplateArgs().size() >= 1 &&
+        Spec->getTemplateArgs()[0].getKind() == TemplateArgument::Type) {
+      T = Spec->getTemplateArgs()[0].getAsType();
+      continue;
+    }
+    return RD;
+  }
+  return nullptr;
+}
+
 bool isUserCode(const FunctionDecl *F, const ASTContext &Ctx) {
   if (!F || !F->hasBody())
     return false;
@@ -1031,14 +1057,23 @@ struct FunctionFlow::Impl {
       else if (roleComparison(E))
         Guards.push_back({E, true});
     }
-    // `if (!session.staff) return 403;`
-    for (const Expr *C : Col.Conditions) {
-      const Expr *X = strip(C);
+    // `if (!session.staff) return 403;`, also as one operand of `&&`/`||`:
+    // `if (!me || !me->admin) return 403;`
+    std::vector<const Expr *> Work(Col.Conditions.begin(), Col.Conditions.end());
+    while (!Work.empty()) {
+      const Expr *X = strip(Work.back());
+      Work.pop_back();
       while (const auto *UO = dyn_cast<UnaryOperator>(X)) {
         if (UO->getOpcode() != UO_LNot)
           break;
         X = strip(UO->getSubExpr());
       }
+      if (const auto *BO = dyn_cast<BinaryOperator>(X))
+        if (BO->isLogicalOp()) {
+          Work.push_back(BO->getLHS());
+          Work.push_back(BO->getRHS());
+          continue;
+        }
       if (roleAttribute(X))
         Guards.push_back({X, true});
     }
@@ -1164,7 +1199,9 @@ struct FunctionFlow::Impl {
     }
     if (S.Kind == "file")
       S.KeyBySink = true; // a client value in a path chooses the file
-    if (!keyish(S.From) && !S.IdentityColumn && !S.KeyBySink)
+    // A helper's parameter: whether it is a key is judged at each call, from
+    // the value passed there.
+    if (S.From.Param < 0 && !keyish(S.From) && !S.IdentityColumn && !S.KeyBySink)
       return;
     Sinks.push_back(std::move(S));
   }
@@ -1199,6 +1236,16 @@ struct FunctionFlow::Impl {
              ((O.Kind == flow::SourceKind::RouteParameter || O.Kind == flow::SourceKind::Path) &&
               (P.OwnerColumn || flow::isIdLikeName(P.Column)));
     return P.KeyColumn || P.OwnerColumn || (O.Identity && P.Where);
+  }
+
+  /// In a summary, records that \p E (a parameter of the helper) is bound
+  /// next to the key: see SinkUse::ScopeParams.
+  void noteScopeParam(SinkUse &U, const Expr *E) {
+    if (!Summary || !E)
+      return;
+    if (auto O = client(E))
+      if (O->Param >= 0)
+        U.ScopeParams.insert(O->Param);
   }
 
   /// A value bound to a statement: the expression, the argument it came
@@ -1307,16 +1354,20 @@ struct FunctionFlow::Impl {
             if (!Piece.Literal) {
               if (H == P.Hole && Piece.Origin && principal(Piece.Origin) && !client(Piece.Origin))
                 U.OwnerScoped = true;
+              if (H == P.Hole)
+                noteScopeParam(U, Piece.Origin);
               ++H;
             }
           continue;
         }
         // Same call (exec_params(sql, id, uid)).
         for (const BoundValue &B : Bound) {
-          if (!principal(B.E) || client(B.E))
+          bool Here = (B.Pos == 0 && B.Name.empty()) || (B.Pos == P.Position && B.Pos > 0) ||
+                      (!B.Name.empty() && B.Name == P.Name);
+          if (!Here)
             continue;
-          if ((B.Pos == 0 && B.Name.empty()) || (B.Pos == P.Position && B.Pos > 0) ||
-              (!B.Name.empty() && B.Name == P.Name))
+          noteScopeParam(U, B.E);
+          if (principal(B.E) && !client(B.E))
             U.OwnerScoped = true;
         }
         // Other bind calls on the same statement.
@@ -1329,7 +1380,10 @@ struct FunctionFlow::Impl {
               continue;
             llvm::ArrayRef<const Expr *> BArgs(BC->getArgs(), BC->getNumArgs());
             for (unsigned I = 0; I < BArgs.size(); ++I) {
-              if (!BS->isValueArg(static_cast<int>(I)) || !principal(BArgs[I]) || client(BArgs[I]))
+              if (!BS->isValueArg(static_cast<int>(I)))
+                continue;
+              bool Pr = principal(BArgs[I]) && !client(BArgs[I]);
+              if (!Pr && !Summary)
                 continue;
               int Pos = 0;
               std::string Name;
@@ -1342,8 +1396,11 @@ struct FunctionFlow::Impl {
                     Name = ":" + Name;
                 }
               }
-              if ((Pos == 0 && Name.empty()) || Pos == P.Position || (!Name.empty() && Name == P.Name))
-                U.OwnerScoped = true;
+              if ((Pos == 0 && Name.empty()) || Pos == P.Position || (!Name.empty() && Name == P.Name)) {
+                noteScopeParam(U, BArgs[I]);
+                if (Pr)
+                  U.OwnerScoped = true;
+              }
             }
           }
       }
@@ -1401,9 +1458,13 @@ struct FunctionFlow::Impl {
         V.Kind = "sql-key";
       } else {
         // Unknown statement: another value bound from the principal scopes it.
-        for (const BoundValue &B : Bound)
-          if (&B != C.B && principal(B.E) && !client(B.E))
+        for (const BoundValue &B : Bound) {
+          if (&B == C.B)
+            continue;
+          noteScopeParam(V, B.E);
+          if (principal(B.E) && !client(B.E))
             V.OwnerScoped = true;
+        }
       }
       addSink(V);
       break; // one finding per call
@@ -1444,7 +1505,9 @@ struct FunctionFlow::Impl {
       // Repository / DAO.
       if (const auto *MC = dyn_cast<CXXMemberCallExpr>(C)) {
         const CXXMethodDecl *M = MC->getMethodDecl();
-        if (M && M->getIdentifier())
+        // A repository method answering yes/no (`isGuardianOf(user, student)`)
+        // is a question, not an access (see relationCheck).
+        if (M && M->getIdentifier() && !M->getReturnType()->isBooleanType())
           if (auto Acc = FM.repositoryCall(qualifiedName(M->getParent()), M->getName())) {
             std::optional<Origin> O;
             const Expr *Val = nullptr;
@@ -1460,6 +1523,13 @@ struct FunctionFlow::Impl {
               if (principal(A) && !client(A))
                 Scoped = true;
             }
+            std::set<int> ScopeParams;
+            if (Summary)
+              for (const Expr *A : Args)
+                if (A != Val)
+                  if (auto PO = client(A))
+                    if (PO->Param >= 0)
+                      ScopeParams.insert(PO->Param);
             if (O) {
               SinkUse U;
               U.Call = C;
@@ -1471,6 +1541,7 @@ struct FunctionFlow::Impl {
               U.Callee = calleeText(C);
               U.OwnerScoped = Scoped;
               U.KeyBySink = KeyParam;
+              U.ScopeParams = std::move(ScopeParams);
               addSink(U);
             }
             continue;
@@ -1505,8 +1576,11 @@ struct FunctionFlow::Impl {
               continue;
           }
         }
-      // Helpers defined in this TU (not handlers themselves).
-      if (!isHandlerFunction(F))
+      // Helpers defined in this TU, and handlers a dispatcher calls with
+      // values it parsed (`track(req, me, segs[1])`): their request reads are
+      // reported where they are analysed as handlers; here only what their
+      // other parameters carry.
+      {
         if (FunctionFlow *Sum = summaryOf(F)) {
           unsigned Shift = isa<CXXOperatorCallExpr>(C) && isa<CXXMethodDecl>(F) ? 1 : 0;
           for (unsigned I = 0; I + Shift < C->getNumArgs(); ++I) {
@@ -1523,10 +1597,19 @@ struct FunctionFlow::Impl {
             U.Inner = Inner->Inner ? Inner->Inner : Inner->Call;
             U.Callee = calleeText(C);
             U.Kind = Inner->Kind;
+            // Scoped when the principal is passed for a parameter the helper
+            // binds next to the key (`load_doc(id, me.id)` with `WHERE id = $1
+            // AND owner_id = $2`); in a summary, map them to our parameters.
             bool Scoped = false;
-            for (unsigned J = Shift; J < C->getNumArgs(); ++J)
-              if (J != I + Shift && principal(C->getArg(J)) && !client(C->getArg(J)))
+            U.ScopeParams.clear();
+            for (int J : Inner->ScopeParams) {
+              unsigned A = static_cast<unsigned>(J) + Shift;
+              if (static_cast<unsigned>(J) == I || A >= C->getNumArgs())
+                continue;
+              if (principal(C->getArg(A)) && !client(C->getArg(A)))
                 Scoped = true;
+              noteScopeParam(U, C->getArg(A));
+            }
             U.OwnerScoped = U.OwnerScoped || Scoped;
             // The helper's parameter is a key whatever its name there; at the
             // call the client value must look like one (or the SQL says so).
@@ -1535,6 +1618,7 @@ struct FunctionFlow::Impl {
             break;
           }
         }
+      }
     }
   }
 
@@ -1821,6 +1905,13 @@ struct FunctionFlow::Impl {
     }
     for (const auto &TF : Opts.ThisFields)
       Fields[{nullptr, TF.first}].Client = TF.second;
+    if (!Opts.PrincipalTypes.empty())
+      for (const ParmVarDecl *P : FD->parameters())
+        if (const RecordDecl *RD = valueRecord(P->getType()))
+          if (Opts.PrincipalTypes.count(cast<RecordDecl>(RD->getCanonicalDecl()))) {
+            Vars[P].Principal = true;
+            Vars[P].Client.reset();
+          }
     if (!Summary && Handler && Handler->Spec && Handler->Spec->ExtraParamsAreRouteParams) {
       // Crow `<int>` / Drogon `{1}` path parameters arrive as handler parameters.
       for (const ParmVarDecl *P : FD->parameters()) {
@@ -1871,6 +1962,34 @@ struct FunctionFlow::Impl {
     }
   }
 };
+
+std::set<const RecordDecl *> principalTypes(ASTContext &Ctx, const RequestModel &RM) {
+  // Declarations in user code only: system headers and function bodies are
+  // not entered.
+  struct Finder : RecursiveASTVisitor<Finder> {
+    ASTContext &Ctx;
+    const flow::FlowModel &FM;
+    std::set<const RecordDecl *> Out;
+    Finder(ASTContext &C, const flow::FlowModel &M) : Ctx(C), FM(M) {}
+    bool TraverseDecl(Decl *D) {
+      if (D && !isa<TranslationUnitDecl>(D) &&
+          Ctx.getSourceManager().isInSystemHeader(D->getLocation()))
+        return true;
+      return RecursiveASTVisitor::TraverseDecl(D);
+    }
+    bool TraverseStmt(Stmt *) { return true; }
+    bool VisitFunctionDecl(FunctionDecl *F) {
+      bool Principal = hasAnnotation(F, "principal") ||
+                       (F->getIdentifier() && FM.principalFunction(qualifiedName(F), F->getName()));
+      if (Principal)
+        if (const RecordDecl *RD = valueRecord(F->getReturnType()))
+          Out.insert(cast<RecordDecl>(RD->getCanonicalDecl()));
+      return true;
+    }
+  } Fi(Ctx, RM.flowModel());
+  Fi.TraverseDecl(Ctx.getTranslationUnitDecl());
+  return std::move(Fi.Out);
+}
 
 FunctionFlow::FunctionFlow(const FunctionDecl *FD, const RequestModel &RM, ASTContext &Ctx,
                            const FlowOptions &Opts, unsigned Depth,

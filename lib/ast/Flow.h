@@ -67,6 +67,10 @@ struct FlowOptions {
   /// handler method calls another method of its object: `id_ = req.param(..);
   /// load();`).
   std::map<const clang::ValueDecl *, Origin> ThisFields;
+  /// Types whose values are the authenticated caller (see principalTypes()):
+  /// a handler or helper parameter of such a type is the principal handed in
+  /// by the dispatcher (`Response get_doc(const Request &, const User &me)`).
+  std::set<const clang::RecordDecl *> PrincipalTypes;
 };
 
 /// One object access by key.
@@ -87,6 +91,10 @@ struct SinkUse {
   /// named like one (`refund(const std::string &invoice_id)`), or it is part
   /// of a file path.
   bool KeyBySink = false;
+  /// In a helper's summary: the parameters bound next to the key in its
+  /// WHERE clause (or passed with it to a repository call). At a call that
+  /// passes the principal for one of them, the access is scoped to the caller.
+  std::set<int> ScopeParams;
 };
 
 class FunctionFlow {
@@ -127,6 +135,11 @@ private:
   bool GuardLike = false;
   bool ReturnsPrincipal = false;
 };
+
+/// The record types principal sources return in this translation unit
+/// (`User current_user(...)`, `std::optional<Session> load_session(...)`:
+/// User, Session), looked up in user code only.
+std::set<const clang::RecordDecl *> principalTypes(clang::ASTContext &Ctx, const RequestModel &RM);
 
 } // namespace prodready::ast
 

@@ -1717,7 +1717,19 @@ struct FunctionFlow::Impl {
       return Flip;
     };
     auto AddCondition = [&](const Expr *GE, bool BaseFlip) {
+      // The block that branches on it: its own, or (an operand of `||`/`&&`
+      // evaluated with temporaries) the block its value flows straight into.
       const CFGBlock *B = SM->getBlock(GE);
+      for (int I = 0; B && I < 4; ++I) {
+        const Stmt *T = B->getTerminatorCondition();
+        if (T && isWithin(GE, T))
+          break;
+        if (T || B->succ_size() != 1) {
+          B = nullptr;
+          break;
+        }
+        B = B->succ_begin()->getReachableBlock();
+      }
       if (!B)
         return false;
       const Stmt *TC = B->getTerminatorCondition();
@@ -1857,8 +1869,10 @@ struct FunctionFlow::Impl {
 
     // (2) Reads: a guard after the load (load-then-check).
     if (U.Acc != flow::Access::Write) {
+      // In the access's own block: a statement after it, or the block's
+      // terminator condition (evaluated after all its statements).
       for (const GuardSite *S : Sites)
-        if (S->Block == SB && S->Element > SIdx)
+        if (S->Block == SB && (S->Condition || S->Element > SIdx))
           return true;
       std::set<const CFGBlock *> Seen;
       std::deque<const CFGBlock *> Work;

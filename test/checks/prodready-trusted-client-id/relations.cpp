@@ -376,3 +376,29 @@ void guard_routes(httplib::Server &svr) {
     // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: client-asserted identity 'account' from query parameter 'account_id' of 'GET /statements' selects whose data 'txn.exec_params' (SELECT … FROM statements) uses
   });
 }
+
+// Load, then compare the loaded owner with the caller inside `||` (temporaries
+// in the condition), before both the read's data is used and the write.
+void load_compare_routes(httplib::Server &svr) {
+  svr.Post(R"(/shipments/(\d+)/cancel)", [](const httplib::Request &req, httplib::Response &res) {
+    Caller me = current_caller(req);
+    long id = std::stol(req.matches[1]);
+    pqxx::work w(*pq);
+    auto r = w.exec_params("SELECT shipper, status FROM shipments WHERE id = $1", id);
+    if (r.empty() || r[0][0].as<long>() != me.id) {
+      res.status = 404;
+      return;
+    }
+    w.exec_params("UPDATE shipments SET status = 'cancelled' WHERE id = $1", id);
+  });
+  // The same comparison after the write does not protect it.
+  svr.Delete(R"(/shipments/(\d+))", [](const httplib::Request &req, httplib::Response &res) {
+    Caller me = current_caller(req);
+    long id = std::stol(req.matches[1]);
+    pqxx::work w(*pq);
+    auto r = w.exec_params("DELETE FROM shipments WHERE id = $1 RETURNING shipper", id);
+    // CHECK-MESSAGES: :[[@LINE-1]]:14: warning: object id 'id' from route parameter of 'DELETE /shipments/(\d+)' reaches 'w.exec_params' (DELETE … FROM shipments)
+    if (r.empty() || r[0][0].as<long>() != me.id)
+      res.status = 404;
+  });
+}

@@ -66,6 +66,13 @@ const Expr *strip(const Expr *E) {
   return E;
 }
 
+/// std::optional, boost::optional, std::unique_ptr, std::shared_ptr: a value
+/// that may be empty, wrapping the one in its first template argument.
+bool isNullableWrapper(const std::string &QualifiedName) {
+  return QualifiedName == "std::optional" || QualifiedName == "std::unique_ptr" ||
+         QualifiedName == "std::shared_ptr" || QualifiedName == "boost::optional";
+}
+
 /// The record a value of type \p T is, through references, pointers and
 /// std::optional / smart pointers (`const User &`, `std::optional<Session>`).
 const RecordDecl *valueRecord(QualType T) {
@@ -79,10 +86,7 @@ const RecordDecl *valueRecord(QualType T) {
     const auto *Spec = dyn_cast<ClassTemplateSpecializationDecl>(RD);
     if (!Spec)
       return RD;
-    std::string N = qualifiedName(RD);
-    if ((N == "std::optional" || N == "std::unique_ptr" || N == "std::shared_ptr" ||
-         N == "boost::optional") &&
-        Spec->getTemplateArgs().size() >= 1 &&
+    if (isNullableWrapper(qualifiedName(RD)) && Spec->getTemplateArgs().size() >= 1 &&
         Spec->getTemplateArgs()[0].getKind() == TemplateArgument::Type) {
       T = Spec->getTemplateArgs()[0].getAsType();
       continue;
@@ -927,11 +931,8 @@ struct FunctionFlow::Impl {
       return false;
     QualType T = F->getReturnType().getNonReferenceType();
     bool Answer = T->isBooleanType() || T->isPointerType();
-    if (const auto *RD = T->getAsCXXRecordDecl()) {
-      std::string N = qualifiedName(RD);
-      Answer = N == "std::optional" || N == "std::unique_ptr" || N == "std::shared_ptr" ||
-               N == "boost::optional";
-    }
+    if (const auto *RD = T->getAsCXXRecordDecl())
+      Answer = isNullableWrapper(qualifiedName(RD));
     if (!Answer)
       return false;
     bool HasPrincipal = false, HasClient = false;
@@ -1078,10 +1079,6 @@ struct FunctionFlow::Impl {
         Guards.push_back({X, true});
     }
     collectGuardFlags();
-    // Conditions that test a guard variable: `if (!ok) return;`
-    for (auto &G : GuardVars) {
-      (void)G;
-    }
   }
 
   // ---- sinks ---------------------------------------------------------------
@@ -1769,9 +1766,7 @@ struct FunctionFlow::Impl {
         Sites.push_back(S);
       }
     }
-    // Conditions testing guard variables.
-    for (const Expr *E : Col.Exprs)
-      (void)E;
+    // Conditions testing guard variables (`if (!ok) return;`).
     for (const CFGBlock *B : *Cfg) {
       const Stmt *TC = B->getTerminatorCondition();
       if (!TC)

@@ -347,14 +347,58 @@ struct FunctionFlow::Impl {
     if (!O || !KeyArg)
       return O;
     std::string K = literalKey(KeyArg);
-    if (K.empty())
+    if (K.empty()) {
+      if (O->Key.empty() && O->KeyParam < 0)
+        O->KeyParam = paramIndex(KeyArg);
       return O;
-    if (!K.empty() && K[0] == ':')
+    }
+    if (K[0] == ':')
       K.erase(0, 1);
     if (O->Kind == flow::SourceKind::RouteParameter && !O->Key.empty())
       return O;
     O->Key = O->Key.empty() ? K : O->Key + "." + K;
     classify(*O);
+    return O;
+  }
+
+  /// The origin of request read \p E.
+  Origin sourceOrigin(const Expr *E, const RequestSource &S) const {
+    Origin O;
+    O.Source = E;
+    O.Kind = S.Kind;
+    O.Key = S.Key;
+    if (O.Key.empty())
+      O.KeyParam = paramIndex(S.KeyExpr);
+    classify(O);
+    return O;
+  }
+
+  /// In a summary, the index of the parameter \p E names, else -1.
+  int paramIndex(const Expr *E) const {
+    if (!Summary || !E)
+      return -1;
+    if (const auto *DR = dyn_cast<DeclRefExpr>(strip(E)))
+      if (const auto *P = dyn_cast<ParmVarDecl>(DR->getDecl()))
+        if (P->getDeclContext() == FD)
+          return static_cast<int>(P->getFunctionScopeIndex());
+    return -1;
+  }
+
+  /// A helper's own request read, seen from a call: keyed by the literal the
+  /// call passes for the name (`qvar(c, "claim")` and `qvar(c, "holder")`
+  /// are two objects).
+  std::optional<Origin> returnOriginAt(const CallExpr *C, unsigned FirstArg,
+                                       const Origin &R) const {
+    Origin O = R;
+    O.KeyParam = -1;
+    if (R.KeyParam >= 0 && FirstArg + R.KeyParam < C->getNumArgs()) {
+      std::string K = literalKey(C->getArg(FirstArg + R.KeyParam));
+      if (!K.empty()) {
+        O.Key = R.Key.empty() ? K : R.Key + "." + K;
+        O.Source = C;
+        classify(O);
+      }
+    }
     return O;
   }
 
@@ -452,14 +496,8 @@ struct FunctionFlow::Impl {
     E = strip(E);
     if (principalDirect(E))
       return std::nullopt;
-    if (auto S = RM.sourceOf(E)) {
-      Origin O;
-      O.Source = E;
-      O.Kind = S->Kind;
-      O.Key = S->Key;
-      classify(O);
-      return O;
-    }
+    if (auto S = RM.sourceOf(E))
+      return sourceOrigin(E, *S);
     if (const auto *DR = dyn_cast<DeclRefExpr>(E)) {
       const auto *V = dyn_cast<VarDecl>(DR->getDecl());
       if (!V)
@@ -595,7 +633,7 @@ struct FunctionFlow::Impl {
         if (S->P->ReturnOrigin)
           for (const Expr *A : C->arguments())
             if (client(A, D + 1))
-              return S->P->ReturnOrigin;
+              return returnOriginAt(C, isa<CXXOperatorCallExpr>(C) ? 1 : 0, *S->P->ReturnOrigin);
         return std::nullopt;
       }
     }
@@ -822,14 +860,8 @@ struct FunctionFlow::Impl {
       return;
     bool IsPrincipal = principalCall(F) != nullptr;
     std::optional<Origin> In;
-    if (auto S = RM.sourceOf(C)) {
-      Origin O;
-      O.Source = C;
-      O.Kind = S->Kind;
-      O.Key = S->Key;
-      classify(O);
-      In = O;
-    }
+    if (auto S = RM.sourceOf(C))
+      In = sourceOrigin(C, *S);
     unsigned Shift = isa<CXXOperatorCallExpr>(C) && isa<CXXMethodDecl>(F) ? 1 : 0;
     bool InPr = IsPrincipal;
     if (!In && !IsPrincipal) {

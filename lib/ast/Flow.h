@@ -55,6 +55,9 @@ struct Origin {
   std::string Key;         ///< "id", "X-User-Id" (may be empty)
   bool Identity = false;   ///< a client-asserted identity (X-User-Id, user_id...)
   int Param = -1;          ///< in summaries: the parameter it stands for
+  /// In summaries: the parameter that names the read (`qvar(c, name)` reads
+  /// `name`); each call keys the result by its own argument.
+  int KeyParam = -1;
   /// Variables it went through, in order (for notes).
   std::vector<const clang::VarDecl *> Hops;
 };

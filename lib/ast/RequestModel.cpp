@@ -393,8 +393,10 @@ std::optional<RequestSource> RequestModel::sourceOf(const Expr *E) const {
       RequestSource R;
       R.Kind = S.Kind;
       R.Spec = &S;
-      if (S.KeyArg >= 0 && static_cast<unsigned>(S.KeyArg) < CE->getNumArgs())
-        R.Key = keyFromArg(CE->getArg(S.KeyArg));
+      if (S.KeyArg >= 0 && static_cast<unsigned>(S.KeyArg) < CE->getNumArgs()) {
+        R.KeyExpr = CE->getArg(S.KeyArg);
+        R.Key = keyFromArg(R.KeyExpr);
+      }
       return R;
     }
     return std::nullopt;
@@ -415,8 +417,10 @@ std::optional<RequestSource> RequestModel::sourceOf(const Expr *E) const {
     RequestSource R;
     R.Kind = S.Kind;
     R.Spec = &S;
-    if (Call && S.KeyArg >= 0 && static_cast<unsigned>(S.KeyArg) < Call->getNumArgs())
-      R.Key = keyFromArg(Call->getArg(S.KeyArg));
+    if (Call && S.KeyArg >= 0 && static_cast<unsigned>(S.KeyArg) < Call->getNumArgs()) {
+      R.KeyExpr = Call->getArg(S.KeyArg);
+      R.Key = keyFromArg(R.KeyExpr);
+    }
     if (!R.Key.empty() && R.Key[0] == ':')
       R.Key.erase(0, 1);
     return R;

@@ -78,6 +78,10 @@ struct RequestSource {
   /// The name the client used: "id", "X-User-Id", the route segment...
   /// Empty when it is not a literal.
   std::string Key;
+  /// The argument that names it (`mg_get_var(qs, len, name, ...)`), when the
+  /// source takes one: a helper that reads the name it is given
+  /// (`qvar(c, "claim")`) keys its result by its caller's literal.
+  const clang::Expr *KeyExpr = nullptr;
   /// The framework entry that matched.
   const flow::SourceSpec *Spec = nullptr;
 };

@@ -116,6 +116,13 @@ TEST(FlowModel, IdentityNames) {
   EXPECT_FALSE(FM->isIdentityHeader("X-Idempotency-Key"));
   EXPECT_FALSE(FM->isIdentityHeader("X-Order-Id"));
   EXPECT_FALSE(FM->isIdentityHeader("X-User-Agent-Version"));
+  // The generic X-<who>-Id pattern: any party, not the request's plumbing.
+  EXPECT_TRUE(FM->isIdentityHeader("X-Adjuster-Id"));
+  EXPECT_TRUE(FM->isIdentityHeader("X-Courier-Login"));
+  EXPECT_FALSE(FM->isIdentityHeader("X-Amzn-Trace-Id"));
+  EXPECT_FALSE(FM->isIdentityHeader("X-Client-Request-Id"));
+  EXPECT_FALSE(FM->isIdentityHeader("X-Device-Id"));
+  EXPECT_FALSE(FM->isIdentityHeader("X-Upload-Id"));
   // Cookies: opaque credentials are looked up; anything else is a claim.
   EXPECT_TRUE(FM->isCredentialCookie("sid"));
   EXPECT_TRUE(FM->isCredentialCookie("session_token"));

@@ -9,6 +9,7 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <string>
 
 PGconn *pg;
 redisContext *redis;
@@ -62,7 +63,64 @@ static int search(struct mg_connection *conn, void *) {
   return 200;
 }
 
+// A helper that reads the variable it is asked for: each call is its own
+// object, named by the literal it passes.
+static std::string qvar(struct mg_connection *conn, const char *name) {
+  const struct mg_request_info *ri = mg_get_request_info(conn);
+  if (!ri->query_string)
+    return "";
+  char buf[64];
+  int n = mg_get_var(ri->query_string, strlen(ri->query_string), name, buf, sizeof buf);
+  return n > 0 ? std::string(buf, n) : std::string();
+}
+
+static bool invoice_of_user(const std::string &invoice, long user) {
+  std::string u = std::to_string(user);
+  const char *params[] = {invoice.c_str(), u.c_str()};
+  PGresult *r = PQexecParams(pg, "SELECT 1 FROM invoices WHERE id = $1 AND customer_id = $2", 2,
+                             nullptr, params, nullptr, nullptr, 0);
+  bool ok = PQntuples(r) == 1;
+  PQclear(r);
+  return ok;
+}
+
+// The invoice is checked; the payment named next to it is not.
+static int get_payment(struct mg_connection *conn, void *) {
+  app::User u = app::current_user(mg_get_header(conn, "Cookie"));
+  if (!invoice_of_user(qvar(conn, "invoice"), u.id))
+    return 404;
+  std::string invoice = qvar(conn, "invoice");
+  const char *p1[] = {invoice.c_str()};
+  PQclear(PQexecParams(pg, "SELECT total FROM invoices WHERE id = $1", 1, nullptr, p1, nullptr,
+                       nullptr, 0));
+  std::string payment = qvar(conn, "payment");
+  const char *p2[] = {payment.c_str()};
+  PQclear(PQexecParams(pg, "SELECT card_last4 FROM payments WHERE id = $1", 1, nullptr, p2,
+                       nullptr, nullptr, 0));
+  // CHECK-MESSAGES: :[[@LINE-2]]:11: warning: object id 'payment' from query parameter 'payment' of '/payment' reaches 'PQexecParams' (SELECT … FROM payments)
+  return 200;
+}
+
+// A party named in an X-<who>-Id header is a client-asserted identity.
+static int worklist(struct mg_connection *conn, void *) {
+  const char *adjuster = mg_get_header(conn, "X-Adjuster-Id");
+  if (!adjuster)
+    return 401;
+  const char *params[] = {adjuster};
+  PQclear(PQexecParams(pg, "SELECT id FROM claims WHERE assigned_adjuster = $1", 1, nullptr,
+                       params, nullptr, nullptr, 0));
+  // CHECK-MESSAGES: :[[@LINE-2]]:11: warning: client-asserted identity 'adjuster' from header 'X-Adjuster-Id' of '/worklist' selects whose data 'PQexecParams' (SELECT … FROM claims) uses
+  // Negative: a tracing header is not a party.
+  const char *trace = mg_get_header(conn, "X-Amzn-Trace-Id");
+  const char *tp[] = {trace};
+  PQclear(PQexecParams(pg, "INSERT INTO audit (trace) VALUES ($1)", 1, nullptr, tp, nullptr,
+                       nullptr, 0));
+  return 200;
+}
+
 void start(struct mg_context *ctx) {
+  mg_set_request_handler(ctx, "/payment", get_payment, nullptr);
+  mg_set_request_handler(ctx, "/worklist", worklist, nullptr);
   mg_set_request_handler(ctx, "/cart", get_cart, nullptr);
   mg_set_request_handler(ctx, "/invoice", get_invoice, nullptr);
   mg_set_request_handler(ctx, "/invoice-owned", get_invoice_owned, nullptr);

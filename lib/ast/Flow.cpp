@@ -250,8 +250,11 @@ struct FunctionFlow::Impl {
       Add(L);
       Add(R);
     } else if (const auto *C = dyn_cast<CallExpr>(E)) {
-      for (const Expr *A : C->arguments())
+      for (const Expr *A : C->arguments()) {
         Add(A);
+        for (const Expr *El : arrayElements(A, Ctx))
+          Add(El);
+      }
       if (const auto *MC = dyn_cast<CXXMemberCallExpr>(C))
         Add(MC->getImplicitObjectArgument());
     } else if (const VarDecl *V = varOf(E)) {
@@ -936,7 +939,7 @@ struct FunctionFlow::Impl {
       if (!F)
         return false;
       if (!isGuardCallee(F, Role))
-        return relationCheck(C);
+        return relationCheck(C) || publicLookup(C);
       if (Role)
         return true;
       for (const Expr *A : C->arguments())
@@ -949,6 +952,46 @@ struct FunctionFlow::Impl {
     }
     if (const VarDecl *V = varOf(E))
       return GuardVars.count(V) != 0;
+    return false;
+  }
+
+  /// A lookup of the client's object among rows anyone may read
+  /// (`SELECT 1 FROM postings WHERE id = $1 AND status = 'published'`):
+  /// tested, it checks the object is public before the route hangs
+  /// something off it (an application to a published posting).
+  std::map<const CallExpr *, std::optional<flow::SinkSpec>> PublicLookups;
+  bool publicLookup(const CallExpr *C) {
+    auto It = PublicLookups.find(C);
+    if (It == PublicLookups.end()) {
+      std::optional<flow::SinkSpec> Spec;
+      const FunctionDecl *F = C->getDirectCallee();
+      llvm::ArrayRef<const Expr *> Args(C->getArgs(), C->getNumArgs());
+      if (isa<CXXOperatorCallExpr>(C) && F && isa<CXXMethodDecl>(F) && !Args.empty())
+        Args = Args.drop_front();
+      if (F) {
+        if (const auto *S = FM.sinkForFunction(qualifiedName(F)))
+          Spec = *S;
+        else
+          Spec = wrapperSpec(F, Args);
+      }
+      if (Spec && (Spec->Kind != "sql" || Spec->SqlArg < 0 ||
+                   static_cast<unsigned>(Spec->SqlArg) >= Args.size()))
+        Spec.reset();
+      if (Spec) {
+        auto Sql = sqlOf(Args[Spec->SqlArg]);
+        if (!Sql || Sql->Write || !FM.selectsPublicRows(Sql->WhereConstants))
+          Spec.reset();
+      }
+      It = PublicLookups.emplace(C, std::move(Spec)).first;
+    }
+    if (!It->second)
+      return false;
+    llvm::ArrayRef<const Expr *> Args(C->getArgs(), C->getNumArgs());
+    if (isa<CXXOperatorCallExpr>(C) && !Args.empty())
+      Args = Args.drop_front();
+    for (const BoundValue &B : boundValues(*It->second, Args))
+      if (client(B.E))
+        return true;
     return false;
   }
 
@@ -1016,11 +1059,20 @@ struct FunctionFlow::Impl {
     const Expr *L, *R;
     if (!isComparison(strip(E), NE, L, R))
       return false;
-    auto Lit = [](const Expr *X) {
+    // `role != "candidate"` (model: end-user-roles) only says which kind of
+    // customer may call the route, not that the object is theirs.
+    auto Lit = [&](const Expr *X) {
       X = strip(X);
+      std::string T;
       if (const auto *SL = dyn_cast<StringLiteral>(X))
-        return SL->getLength() > 0;
-      return !literalKey(X).empty();
+        T = SL->getString().str();
+      else
+        T = literalKey(X);
+      if (T.empty())
+        return false;
+      std::transform(T.begin(), T.end(), T.begin(),
+                     [](unsigned char C) { return static_cast<char>(std::tolower(C)); });
+      return !FM.isEndUserRole(T);
     };
     auto Pr = [&](const Expr *X) { return principal(X) && !client(X); };
     return (Lit(L) && Pr(R)) || (Lit(R) && Pr(L));
@@ -1237,6 +1289,7 @@ struct FunctionFlow::Impl {
 
   std::vector<SinkUse> Sinks;
   std::vector<const Expr *> BindCalls; // calls with a statement-arg
+  bool RunsSql = false;                // calls an SQL entry point (or a wrapper of one)
 
   const VarDecl *statementVar(const Expr *Call, const flow::SinkSpec &S) {
     if (S.StatementArg == -2)
@@ -1356,7 +1409,8 @@ struct FunctionFlow::Impl {
       Rec = LastSql;
     }
     if (Sql) {
-      // `SELECT ... WHERE slug = $1 AND public`: rows anyone may read.
+      // `SELECT ... WHERE slug = $1 AND public`: rows anyone may read (and,
+      // tested, a check that the object is public: see publicLookup).
       if (!Sql->Write && FM.selectsPublicRows(Sql->WhereConstants))
         return;
       U.What = Sql->summary();
@@ -1500,13 +1554,46 @@ struct FunctionFlow::Impl {
     }
   }
 
+  /// An SQL wrapper of this TU called with the statement text
+  /// (`pg_exec(db, "SELECT ... WHERE id = $1", {id})`,
+  /// `db_.query("... WHERE id = ?", id)`): the call is the access. The first
+  /// argument that reads as SQL is the statement; the arguments after it are
+  /// its values, in placeholder order (one braced list: its elements).
+  std::optional<flow::SinkSpec> wrapperSpec(const FunctionDecl *F,
+                                            llvm::ArrayRef<const Expr *> Args) {
+    FunctionFlow *Sum = summaryOf(F);
+    if (!Sum || !Sum->runsSql())
+      return std::nullopt;
+    for (unsigned K = 0; K < Args.size(); ++K) {
+      if (!sqlOf(Args[K]))
+        continue;
+      flow::SinkSpec S;
+      S.Kind = "sql";
+      S.SqlArg = static_cast<int>(K);
+      S.Acc = flow::Access::Any;
+      if (K + 2 == Args.size() && !arrayElements(Args[K + 1], Ctx).empty())
+        S.ValueArgs = {static_cast<int>(K) + 1};
+      else
+        S.ValuesFrom = static_cast<int>(K) + 1;
+      return S;
+    }
+    return std::nullopt;
+  }
+
   void collectSinks() {
-    for (const Expr *E : Col.Exprs)
-      if (const auto *C = dyn_cast<CallExpr>(E))
-        if (const auto *F = C->getDirectCallee())
-          if (const auto *S = FM.sinkForFunction(qualifiedName(F)))
-            if (S->StatementArg != -1)
-              BindCalls.push_back(C);
+    for (const Expr *E : Col.Exprs) {
+      const flow::SinkSpec *S = nullptr;
+      const FunctionDecl *F = nullptr;
+      if (const auto *C = dyn_cast<CallExpr>(E)) {
+        if ((F = C->getDirectCallee()))
+          if ((S = FM.sinkForFunction(qualifiedName(F))) && S->StatementArg != -1)
+            BindCalls.push_back(C);
+      } else if (const auto *CE = dyn_cast<CXXConstructExpr>(E)) {
+        S = FM.sinkForConstructor(qualifiedName(CE->getConstructor()->getParent()));
+      }
+      if (S ? S->Kind == "sql" : F && !RunsSql && summaryOf(F) && summaryOf(F)->runsSql())
+        RunsSql = true;
+    }
 
     for (const Expr *E : Col.Exprs) {
       if (const auto *CE = dyn_cast<CXXConstructExpr>(E)) {
@@ -1531,6 +1618,10 @@ struct FunctionFlow::Impl {
       bool Role;
       if (principalCall(F) || isGuardCallee(F, Role))
         continue;
+      if (auto S = wrapperSpec(F, Args)) {
+        modelSink(C, *S, Args);
+        continue;
+      }
       // Repository / DAO.
       if (const auto *MC = dyn_cast<CXXMemberCallExpr>(C)) {
         const CXXMethodDecl *M = MC->getMethodDecl();
@@ -1739,6 +1830,12 @@ struct FunctionFlow::Impl {
             Flip = !Flip;
         if (const auto *OC = dyn_cast<CXXOperatorCallExpr>(X))
           if (OC->getOperator() == OO_Exclaim)
+            Flip = !Flip;
+        // `if (rows.empty()) return 404;` tests a lookup's answer: no rows
+        // means no.
+        if (const auto *MC = dyn_cast<CXXMemberCallExpr>(X))
+          if (X != From && MC->getMethodDecl() && MC->getMethodDecl()->getIdentifier() &&
+              MC->getMethodDecl()->getName() == "empty")
             Flip = !Flip;
         if (X == Top)
           break;
@@ -2065,6 +2162,8 @@ const Origin *FunctionFlow::clientOrigin(const Expr *E) const {
 bool FunctionFlow::isPrincipal(const Expr *E) const { return P->principal(E); }
 
 bool FunctionFlow::isAuthorized(const SinkUse &S) const { return P->authorized(S); }
+
+bool FunctionFlow::runsSql() const { return P->RunsSql; }
 
 bool FunctionFlow::paramReachesReturn(unsigned I) const { return P->ParamsToReturn.count(I); }
 

@@ -128,6 +128,9 @@ public:
   /// Unguarded sink reached by parameter I inside this function, or null.
   const SinkUse *paramSink(unsigned I) const;
   bool isGuardFunction() const { return GuardLike; }
+  /// True when the function runs SQL: it calls an SQL entry point of the
+  /// model, or a helper that does.
+  bool runsSql() const;
   bool returnsPrincipal() const { return ReturnsPrincipal; }
 
 private:

@@ -112,7 +112,39 @@ const VarDecl *namedVariable(const Expr *E) {
   return nullptr;
 }
 
+/// The elements of a braced list written at the call
+/// (`{id, std::to_string(uid)}` for a vector, initializer_list or array).
+static std::vector<const Expr *> bracedElements(const Expr *E) {
+  for (int I = 0; I < 8 && E; ++I) {
+    E = E->IgnoreParenImpCasts();
+    if (const auto *M = dyn_cast<MaterializeTemporaryExpr>(E))
+      E = M->getSubExpr();
+    else if (const auto *B = dyn_cast<CXXBindTemporaryExpr>(E))
+      E = B->getSubExpr();
+    else if (const auto *F = dyn_cast<CXXFunctionalCastExpr>(E))
+      E = F->getSubExpr();
+    else if (const auto *S = dyn_cast<CXXStdInitializerListExpr>(E))
+      E = S->getSubExpr();
+    else if (const auto *C = dyn_cast<CXXConstructExpr>(E)) {
+      // One argument, besides defaulted ones (the allocator).
+      unsigned N = 0;
+      for (const Expr *A : C->arguments())
+        N += !isa<CXXDefaultArgExpr>(A);
+      if (N != 1 || C->getNumArgs() == 0)
+        return {};
+      E = C->getArg(0);
+    } else if (const auto *L = dyn_cast<InitListExpr>(E)) {
+      return std::vector<const Expr *>(L->inits().begin(), L->inits().end());
+    } else {
+      return {};
+    }
+  }
+  return {};
+}
+
 std::vector<const Expr *> arrayElements(const Expr *E, const ASTContext &Ctx) {
+  if (auto B = bracedElements(E); !B.empty())
+    return B;
   const VarDecl *VD = namedVariable(E);
   if (!VD || !VD->getType()->isArrayType() || !VD->getInit())
     return {};

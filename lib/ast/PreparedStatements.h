@@ -89,7 +89,9 @@ const clang::VarDecl *namedVariable(const clang::Expr *E);
 
 /// The elements of a local or constant array passed as \p E (`values` in
 /// PQexecParams(..., values, ...)), when it is initialised from a brace list
-/// and not written to element by element; empty otherwise.
+/// and not written to element by element, or a braced list written in place
+/// (`{id.c_str(), uid.c_str()}`, a `std::vector` or `initializer_list` built
+/// at the call); empty otherwise.
 std::vector<const clang::Expr *> arrayElements(const clang::Expr *E, const clang::ASTContext &Ctx);
 
 } // namespace prodready::ast

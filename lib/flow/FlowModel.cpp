@@ -355,6 +355,12 @@ std::shared_ptr<FlowModel> FlowModel::build(const model::Model &M,
     else
       Errors.push_back(E.error("needs 'regex'"));
 
+  for (const Entry &E : M.section("end-user-roles"))
+    if (auto R = compileRegex(E, "regex", Errors))
+      FM->EndUserRoles.push_back(*R);
+    else
+      Errors.push_back(E.error("needs 'regex'"));
+
   for (const Entry &E : M.section("ownership-columns")) {
     std::string R;
     if (!model::getString(E, "regex", R, Errors))
@@ -443,6 +449,14 @@ const GuardSpec *FlowModel::guardFunction(std::string_view Qualified,
       return &G;
   }
   return nullptr;
+}
+
+bool FlowModel::isEndUserRole(std::string_view Name) const {
+  std::string N(Name);
+  for (const auto &R : EndUserRoles)
+    if (std::regex_search(N, R))
+      return true;
+  return false;
 }
 
 bool FlowModel::isRoleAttribute(std::string_view Name) const {

@@ -21,6 +21,9 @@
 //   repository-sinks     {object-type-regex, method-regex, write-regex}
 //   ownership-columns    {regex}
 //   role-attributes      {regex}  boolean principal members that grant a role
+//   end-user-roles       {regex}  role names every customer of a kind holds:
+//                        comparing the caller's role with one is no
+//                        authorization (`role != "candidate"`)
 //
 //===----------------------------------------------------------------------===//
 #ifndef PRODREADY_LIB_FLOW_FLOWMODEL_H
@@ -142,6 +145,9 @@ public:
   /// role-attributes: boolean members of the principal that grant a role
   /// (`if (!session.staff) return 403;` is a role check).
   std::vector<std::regex> RoleAttributes;
+  /// end-user-roles: role names that say what kind of customer the caller
+  /// is, not that they may reach any object.
+  std::vector<std::regex> EndUserRoles;
   /// client-identity header-regex: lower-cased header names.
   std::vector<std::regex> IdentityHeaderRegexes;
   /// client-identity credential-cookie-regex: cookies holding an opaque
@@ -172,6 +178,8 @@ public:
   bool isOwnershipName(std::string_view Name) const;
   /// True when a boolean principal member named \p Name grants a role.
   bool isRoleAttribute(std::string_view Name) const;
+  /// True when the role value \p Name (lower-cased) is an end-user role.
+  bool isEndUserRole(std::string_view Name) const;
   /// Header (case-insensitive) a client may set to claim an identity.
   bool isIdentityHeader(std::string_view Header) const;
   /// True when one of the statement's WHERE constants (column, value; see

@@ -241,6 +241,15 @@ struct FunctionFlow::Impl {
     if (isRoleGuard(E))
       return Out;
     auto Add = [&](const Expr *A) {
+      // `ids.front()`, `ids[0]`: a check of one element says nothing of the
+      // others (the loop over `ids` that follows).
+      if (elementPick(A)) {
+        if (auto O = client(A)) {
+          O->Key += "[element]"; // matches no other value (empty would mean all)
+          Out.push_back(*O);
+        }
+        return;
+      }
       if (auto O = client(A))
         Out.push_back(*O);
     };
@@ -262,6 +271,24 @@ struct FunctionFlow::Impl {
         return covers(V->getInit());
     }
     return Out;
+  }
+
+  /// `c.front()`, `c.back()`, `c[0]`, `c.at(0)` on a container.
+  static bool elementPick(const Expr *A) {
+    A = strip(A);
+    if (const auto *MC = dyn_cast<CXXMemberCallExpr>(A))
+      if (const auto *M = MC->getMethodDecl())
+        if (M->getIdentifier()) {
+          if (M->getName() == "front" || M->getName() == "back")
+            return true;
+          if (M->getName() == "at" && MC->getNumArgs() == 1 && isa<IntegerLiteral>(strip(MC->getArg(0))))
+            return true;
+        }
+    if (const auto *OC = dyn_cast<CXXOperatorCallExpr>(A))
+      if (OC->getOperator() == OO_Subscript && OC->getNumArgs() == 2 &&
+          isa<IntegerLiteral>(strip(OC->getArg(1))))
+        return true;
+    return false;
   }
 
   /// Do two client origins name the same object? Values read from the same
@@ -501,6 +528,15 @@ struct FunctionFlow::Impl {
       return std::nullopt;
     if (auto S = RM.sourceOf(E))
       return sourceOrigin(E, *S);
+    // `std::vector<long> ids = {a, b}`: a container of client values.
+    if (isa<CXXConstructExpr>(E) || isa<InitListExpr>(E) || isa<CXXStdInitializerListExpr>(E)) {
+      auto Elems = bracedElements(E);
+      for (const Expr *El : Elems)
+        if (auto O = client(El, D + 1))
+          return O;
+      if (!Elems.empty())
+        return std::nullopt;
+    }
     if (const auto *DR = dyn_cast<DeclRefExpr>(E)) {
       const auto *V = dyn_cast<VarDecl>(DR->getDecl());
       if (!V)
@@ -939,7 +975,7 @@ struct FunctionFlow::Impl {
       if (!F)
         return false;
       if (!isGuardCallee(F, Role))
-        return relationCheck(C) || publicLookup(C);
+        return relationCheck(C) || publicLookup(C) || scopedLookup(C);
       if (Role)
         return true;
       for (const Expr *A : C->arguments())
@@ -955,44 +991,71 @@ struct FunctionFlow::Impl {
     return false;
   }
 
+  /// A read statement run by call \p C (an SQL entry point of the model or a
+  /// wrapper of the TU), with its values: for lookups whose answer is tested.
+  struct Lookup {
+    flow::SinkSpec Spec;
+    flow::SqlStatementInfo Sql;
+  };
+  std::map<const CallExpr *, std::optional<Lookup>> Lookups;
+  static llvm::ArrayRef<const Expr *> callArgs(const CallExpr *C) {
+    llvm::ArrayRef<const Expr *> Args(C->getArgs(), C->getNumArgs());
+    if (isa<CXXOperatorCallExpr>(C) && isa_and_nonnull<CXXMethodDecl>(C->getDirectCallee()) &&
+        !Args.empty())
+      Args = Args.drop_front();
+    return Args;
+  }
+  const Lookup *lookupOf(const CallExpr *C) {
+    auto It = Lookups.find(C);
+    if (It != Lookups.end())
+      return It->second ? &*It->second : nullptr;
+    std::optional<Lookup> L;
+    const FunctionDecl *F = C->getDirectCallee();
+    llvm::ArrayRef<const Expr *> Args = callArgs(C);
+    std::optional<flow::SinkSpec> Spec;
+    if (F) {
+      if (const auto *S = FM.sinkForFunction(qualifiedName(F)))
+        Spec = *S;
+      else
+        Spec = wrapperSpec(F, Args);
+    }
+    if (Spec && Spec->Kind == "sql" && Spec->SqlArg >= 0 &&
+        static_cast<unsigned>(Spec->SqlArg) < Args.size())
+      if (auto Sql = sqlOf(Args[Spec->SqlArg]); Sql && !Sql->Write)
+        L = Lookup{*Spec, *Sql};
+    It = Lookups.emplace(C, std::move(L)).first;
+    return It->second ? &*It->second : nullptr;
+  }
+
   /// A lookup of the client's object among rows anyone may read
   /// (`SELECT 1 FROM postings WHERE id = $1 AND status = 'published'`):
   /// tested, it checks the object is public before the route hangs
   /// something off it (an application to a published posting).
-  std::map<const CallExpr *, std::optional<flow::SinkSpec>> PublicLookups;
   bool publicLookup(const CallExpr *C) {
-    auto It = PublicLookups.find(C);
-    if (It == PublicLookups.end()) {
-      std::optional<flow::SinkSpec> Spec;
-      const FunctionDecl *F = C->getDirectCallee();
-      llvm::ArrayRef<const Expr *> Args(C->getArgs(), C->getNumArgs());
-      if (isa<CXXOperatorCallExpr>(C) && F && isa<CXXMethodDecl>(F) && !Args.empty())
-        Args = Args.drop_front();
-      if (F) {
-        if (const auto *S = FM.sinkForFunction(qualifiedName(F)))
-          Spec = *S;
-        else
-          Spec = wrapperSpec(F, Args);
-      }
-      if (Spec && (Spec->Kind != "sql" || Spec->SqlArg < 0 ||
-                   static_cast<unsigned>(Spec->SqlArg) >= Args.size()))
-        Spec.reset();
-      if (Spec) {
-        auto Sql = sqlOf(Args[Spec->SqlArg]);
-        if (!Sql || Sql->Write || !FM.selectsPublicRows(Sql->WhereConstants))
-          Spec.reset();
-      }
-      It = PublicLookups.emplace(C, std::move(Spec)).first;
-    }
-    if (!It->second)
+    const Lookup *L = lookupOf(C);
+    if (!L || !FM.selectsPublicRows(L->Sql.WhereConstants))
       return false;
-    llvm::ArrayRef<const Expr *> Args(C->getArgs(), C->getNumArgs());
-    if (isa<CXXOperatorCallExpr>(C) && !Args.empty())
-      Args = Args.drop_front();
-    for (const BoundValue &B : boundValues(*It->second, Args))
+    for (const BoundValue &B : boundValues(L->Spec, callArgs(C)))
       if (client(B.E))
         return true;
     return false;
+  }
+
+  /// A lookup of the client's object scoped to the caller
+  /// (`SELECT id FROM scenes WHERE id = ? AND household_id = ?` with the
+  /// caller's household): tested (`if (rows.empty()) return 404;`), it is
+  /// the ownership check for what follows.
+  bool scopedLookup(const CallExpr *C) {
+    const Lookup *L = lookupOf(C);
+    if (!L)
+      return false;
+    bool Cl = false, Pr = false;
+    for (const BoundValue &B : boundValues(L->Spec, callArgs(C))) {
+      bool P = principal(B.E), K = client(B.E).has_value();
+      Cl = Cl || (K && !P);
+      Pr = Pr || (P && !K);
+    }
+    return Cl && Pr;
   }
 
   /// A question about the caller and the object: a call that takes the
@@ -1290,6 +1353,7 @@ struct FunctionFlow::Impl {
   std::vector<SinkUse> Sinks;
   std::vector<const Expr *> BindCalls; // calls with a statement-arg
   bool RunsSql = false;                // calls an SQL entry point (or a wrapper of one)
+  bool RunsRedis = false;              // sends redis commands (or wraps a function that does)
 
   const VarDecl *statementVar(const Expr *Call, const flow::SinkSpec &S) {
     if (S.StatementArg == -2)
@@ -1562,7 +1626,24 @@ struct FunctionFlow::Impl {
   std::optional<flow::SinkSpec> wrapperSpec(const FunctionDecl *F,
                                             llvm::ArrayRef<const Expr *> Args) {
     FunctionFlow *Sum = summaryOf(F);
-    if (!Sum || !Sum->runsSql())
+    if (!Sum)
+      return std::nullopt;
+    // `redis("HGETALL device:%ld", id)` over redisvCommand: a variadic
+    // wrapper; the format is the first literal, the values follow it.
+    bool Variadic = F->isVariadic();
+    if (const FunctionDecl *Pat = F->getTemplateInstantiationPattern())
+      for (const ParmVarDecl *P : Pat->parameters())
+        Variadic = Variadic || P->isParameterPack();
+    if (Sum->runsRedis() && Variadic && !Sum->runsSql())
+      for (unsigned K = 0; K < Args.size(); ++K)
+        if (isa<StringLiteral>(strip(Args[K]))) {
+          flow::SinkSpec S;
+          S.Kind = "redis";
+          S.Acc = flow::Access::Any;
+          S.ValuesFrom = static_cast<int>(K) + 1;
+          return S;
+        }
+    if (!Sum->runsSql())
       return std::nullopt;
     for (unsigned K = 0; K < Args.size(); ++K) {
       if (!sqlOf(Args[K]))
@@ -1591,8 +1672,15 @@ struct FunctionFlow::Impl {
       } else if (const auto *CE = dyn_cast<CXXConstructExpr>(E)) {
         S = FM.sinkForConstructor(qualifiedName(CE->getConstructor()->getParent()));
       }
-      if (S ? S->Kind == "sql" : F && !RunsSql && summaryOf(F) && summaryOf(F)->runsSql())
-        RunsSql = true;
+      if (S) {
+        RunsSql = RunsSql || S->Kind == "sql";
+        RunsRedis = RunsRedis || S->Kind == "redis";
+      } else if (F && (!RunsSql || !RunsRedis)) {
+        if (FunctionFlow *Sum = summaryOf(F)) {
+          RunsSql = RunsSql || Sum->runsSql();
+          RunsRedis = RunsRedis || Sum->runsRedis();
+        }
+      }
     }
 
     for (const Expr *E : Col.Exprs) {
@@ -2164,6 +2252,7 @@ bool FunctionFlow::isPrincipal(const Expr *E) const { return P->principal(E); }
 bool FunctionFlow::isAuthorized(const SinkUse &S) const { return P->authorized(S); }
 
 bool FunctionFlow::runsSql() const { return P->RunsSql; }
+bool FunctionFlow::runsRedis() const { return P->RunsRedis; }
 
 bool FunctionFlow::paramReachesReturn(unsigned I) const { return P->ParamsToReturn.count(I); }
 

@@ -131,6 +131,8 @@ public:
   /// True when the function runs SQL: it calls an SQL entry point of the
   /// model, or a helper that does.
   bool runsSql() const;
+  /// True when the function sends redis commands (or calls a helper that does).
+  bool runsRedis() const;
   bool returnsPrincipal() const { return ReturnsPrincipal; }
 
 private:

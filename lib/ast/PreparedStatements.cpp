@@ -112,9 +112,7 @@ const VarDecl *namedVariable(const Expr *E) {
   return nullptr;
 }
 
-/// The elements of a braced list written at the call
-/// (`{id, std::to_string(uid)}` for a vector, initializer_list or array).
-static std::vector<const Expr *> bracedElements(const Expr *E) {
+std::vector<const Expr *> bracedElements(const Expr *E) {
   for (int I = 0; I < 8 && E; ++I) {
     E = E->IgnoreParenImpCasts();
     if (const auto *M = dyn_cast<MaterializeTemporaryExpr>(E))

@@ -94,6 +94,10 @@ const clang::VarDecl *namedVariable(const clang::Expr *E);
 /// at the call); empty otherwise.
 std::vector<const clang::Expr *> arrayElements(const clang::Expr *E, const clang::ASTContext &Ctx);
 
+/// The elements of a braced list written in place (`{id, std::to_string(uid)}`
+/// building a vector, an initializer_list or an array); empty otherwise.
+std::vector<const clang::Expr *> bracedElements(const clang::Expr *E);
+
 } // namespace prodready::ast
 
 #endif

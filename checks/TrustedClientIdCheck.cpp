@@ -152,9 +152,15 @@ bool TrustedClientIdCheck::isAuthorizationFilter(llvm::StringRef Name) const {
 void TrustedClientIdCheck::onEndOfTranslationUnit() {
   if (Ctx && !Handlers.empty()) {
     PrincipalTypes = ast::principalTypes(*Ctx, *RM);
+    ast::FlowOptions FO;
+    FO.MaxHelperDepth = MaxHelperDepth;
+    FO.TrustedIdentityHeaders = TrustedIdentityKeys;
+    FO.PrincipalTypes = PrincipalTypes;
+    Contexts = ast::contextFields(*Ctx, *RM, FO);
     for (const auto &H : Handlers)
       analyseHandler(H, *Ctx);
   }
+  Contexts = ast::ContextInfo();
   PrincipalTypes.clear();
   Handlers.clear();
   Routes.clear();
@@ -181,6 +187,7 @@ void TrustedClientIdCheck::analyseHandler(const ast::HandlerInfo &H, ASTContext 
   FO.MaxHelperDepth = MaxHelperDepth;
   FO.TrustedIdentityHeaders = TrustedIdentityKeys;
   FO.PrincipalTypes = PrincipalTypes;
+  FO.Contexts = &Contexts;
   ast::FunctionFlow F(H.Function, *RM, C, FO);
   for (const ast::SinkUse &S : F.sinks())
     if (!F.isAuthorized(S))

@@ -56,6 +56,9 @@ private:
   std::set<const clang::FunctionDecl *> AnalysedTemplates;
   /// Types principal sources return in this TU (ast::principalTypes).
   std::set<const clang::RecordDecl *> PrincipalTypes;
+  /// Context records handlers fill in for route functions they call through
+  /// std::function or a table (ast::contextFields).
+  ast::ContextInfo Contexts;
   bool isAuthorizationFilter(llvm::StringRef Name) const;
 
   std::optional<std::regex> PublicRoutesRe;

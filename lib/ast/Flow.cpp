@@ -513,6 +513,33 @@ struct FunctionFlow::Impl {
     return nullptr;
   }
 
+  /// `c.path_id()` on a context parameter: the client field its body reads
+  /// (`std::stoll(path[i].str())`), in the order it reads them.
+  std::optional<Origin> contextMethod(const CXXMemberCallExpr *MC) {
+    if (!Opts.Contexts)
+      return std::nullopt;
+    const VarDecl *V = varOf(MC->getImplicitObjectArgument());
+    const CXXMethodDecl *M = MC->getMethodDecl();
+    if (!V || !M || !M->hasBody())
+      return std::nullopt;
+    struct Reads : RecursiveASTVisitor<Reads> {
+      std::vector<const FieldDecl *> Fields;
+      bool VisitMemberExpr(MemberExpr *ME) {
+        if (isa<CXXThisExpr>(ME->getBase()->IgnoreParenImpCasts()))
+          if (const auto *F = dyn_cast<FieldDecl>(ME->getMemberDecl()))
+            Fields.push_back(F);
+        return true;
+      }
+    } R;
+    R.TraverseStmt(M->getBody());
+    for (const FieldDecl *F : R.Fields) {
+      auto It = Fields.find({V, F});
+      if (It != Fields.end() && It->second.Client)
+        return It->second.Client;
+    }
+    return std::nullopt;
+  }
+
   /// `member_` / `this->member_`: a data member of the object the function
   /// runs on (request-scoped handler objects keep the id there).
   static bool isThisMember(const MemberExpr *ME) {
@@ -580,6 +607,8 @@ struct FunctionFlow::Impl {
       bool Role;
       if (M && isGuardCallee(M, Role))
         return std::nullopt;
+      if (auto O = contextMethod(MC))
+        return O;
       if (auto O = client(MC->getImplicitObjectArgument(), D + 1)) {
         // Accessors name a field: j.at("id"), query.get("doc_id").
         static const char *const Accessors[] = {"at", "get", "find", "value", "get_value",
@@ -2138,6 +2167,32 @@ struct FunctionFlow::Impl {
             Vars[P].Principal = true;
             Vars[P].Client.reset();
           }
+    // Only for functions reached through a table or std::function: a direct
+    // call passes its own values (followed as a helper).
+    if (Opts.Contexts && !Opts.Contexts->Called.count(FD->getCanonicalDecl()))
+      for (const ParmVarDecl *P : FD->parameters()) {
+        const auto *RD = P->getType().getNonReferenceType()->getAsRecordDecl();
+        if (!RD)
+          continue;
+        for (const FieldDecl *F : RD->fields()) {
+          auto It = Opts.Contexts->Fields.find(F);
+          if (It == Opts.Contexts->Fields.end())
+            continue;
+          VarState &S = Fields[{P, F}];
+          S.Client = It->second.Client;
+          S.Principal = It->second.Principal;
+        }
+      }
+    // A route function handed the dispatcher's regex match
+    // (`[](const Request &, const std::smatch &m, Ctx &)`): the path's groups.
+    if (Handler)
+      for (const ParmVarDecl *P : FD->parameters())
+        if (const auto *RD = P->getType().getNonReferenceType()->getAsCXXRecordDecl())
+          if (qualifiedName(RD) == "std::match_results" && !Vars[P].Client) {
+            Origin O;
+            O.Kind = flow::SourceKind::RouteParameter;
+            Vars[P].Client = O;
+          }
     if (!Summary && Handler && Handler->Spec && Handler->Spec->ExtraParamsAreRouteParams) {
       // Crow `<int>` / Drogon `{1}` path parameters arrive as handler parameters.
       for (const ParmVarDecl *P : FD->parameters()) {
@@ -2261,6 +2316,119 @@ const SinkUse *FunctionFlow::paramSink(unsigned I) const {
     if (S.From.Param == static_cast<int>(I) && !P->authorized(S))
       return &S;
   return nullptr;
+}
+
+} // namespace prodready::ast
+
+namespace prodready::ast {
+
+ContextInfo contextFields(ASTContext &Ctx, const RequestModel &RM, const FlowOptions &Opts) {
+  ContextInfo Out;
+  // One store into a field of a user record: the field, the value, and the
+  // handler body it is written in.
+  struct Store {
+    const FieldDecl *Field;
+    const Expr *Value;
+  };
+  struct StoreFinder : RecursiveASTVisitor<StoreFinder> {
+    ASTContext &Ctx;
+    std::vector<Store> Stores;
+    explicit StoreFinder(ASTContext &C) : Ctx(C) {}
+    bool userField(const ValueDecl *D) const {
+      const auto *F = dyn_cast_or_null<FieldDecl>(D);
+      return F && !Ctx.getSourceManager().isInSystemHeader(F->getParent()->getLocation());
+    }
+    void lhs(const Expr *L, const Expr *V) {
+      L = strip(L);
+      // `ctx.query[k] = v`: the container field holds v.
+      if (const auto *OC = dyn_cast<CXXOperatorCallExpr>(L))
+        if (OC->getOperator() == OO_Subscript && OC->getNumArgs() == 2)
+          L = strip(OC->getArg(0));
+      if (const auto *ME = dyn_cast<MemberExpr>(L))
+        if (!isa<CXXThisExpr>(ME->getBase()->IgnoreParenImpCasts()) && userField(ME->getMemberDecl()))
+          Stores.push_back({cast<FieldDecl>(ME->getMemberDecl()), V});
+    }
+    bool VisitBinaryOperator(BinaryOperator *B) {
+      if (B->getOpcode() == BO_Assign)
+        lhs(B->getLHS(), B->getRHS());
+      return true;
+    }
+    bool VisitCXXOperatorCallExpr(CXXOperatorCallExpr *C) {
+      if (C->getOperator() == OO_Equal && C->getNumArgs() == 2)
+        lhs(C->getArg(0), C->getArg(1));
+      return true;
+    }
+    bool VisitVarDecl(VarDecl *V) {
+      // `Ctx ctx{sql, *me, m, {}, json::parse(raw), res};`
+      const auto *IL = V->getInit() ? dyn_cast<InitListExpr>(strip(V->getInit())) : nullptr;
+      const auto *RD = V->getType()->getAsRecordDecl();
+      if (!IL || !RD || Ctx.getSourceManager().isInSystemHeader(RD->getLocation()))
+        return true;
+      unsigned I = 0;
+      for (const FieldDecl *F : RD->fields()) {
+        if (I >= IL->getNumInits())
+          break;
+        Stores.push_back({F, IL->getInit(I++)});
+      }
+      return true;
+    }
+  };
+  struct Finder : RecursiveASTVisitor<Finder> {
+    ASTContext &Ctx;
+    const RequestModel &RM;
+    const FlowOptions &Opts;
+    ContextInfo &Out;
+    std::set<const FunctionDecl *> Seen;
+    Finder(ASTContext &C, const RequestModel &R, const FlowOptions &O, ContextInfo &I)
+        : Ctx(C), RM(R), Opts(O), Out(I) {}
+    bool TraverseDecl(Decl *D) {
+      if (D && !isa<TranslationUnitDecl>(D) &&
+          Ctx.getSourceManager().isInSystemHeader(D->getLocation()))
+        return true;
+      return RecursiveASTVisitor::TraverseDecl(D);
+    }
+    bool shouldVisitTemplateInstantiations() const { return true; }
+    void handler(const FunctionDecl *F) {
+      if (!F || !F->hasBody() || F->isDependentContext() || !Seen.insert(F).second)
+        return;
+      if (!RM.handlerOf(F))
+        return;
+      StoreFinder SF(Ctx);
+      SF.TraverseStmt(F->getBody());
+      if (SF.Stores.empty())
+        return;
+      FunctionFlow Flow(F, RM, Ctx, Opts);
+      for (const Store &S : SF.Stores) {
+        auto &CF = Out.Fields[S.Field];
+        const Origin *O = Flow.clientOrigin(S.Value);
+        if (O && !CF.Client) {
+          CF.Client = *O;
+          CF.Client->Hops.clear();
+        }
+        if (!O && Flow.isPrincipal(S.Value))
+          CF.Principal = true;
+      }
+    }
+    bool VisitFunctionDecl(FunctionDecl *F) {
+      handler(F);
+      return true;
+    }
+    bool VisitLambdaExpr(LambdaExpr *L) {
+      handler(L->getCallOperator());
+      return true;
+    }
+    bool VisitCallExpr(CallExpr *C) {
+      if (const FunctionDecl *F = C->getDirectCallee())
+        Out.Called.insert(F->getCanonicalDecl());
+      return true;
+    }
+  } Fi(Ctx, RM, Opts, Out);
+  Fi.TraverseDecl(Ctx.getTranslationUnitDecl());
+  // A field written with client data somewhere is not the principal.
+  for (auto &F : Out.Fields)
+    if (F.second.Client)
+      F.second.Principal = false;
+  return Out;
 }
 
 } // namespace prodready::ast

@@ -62,6 +62,20 @@ struct Origin {
   std::vector<const clang::VarDecl *> Hops;
 };
 
+/// What a field of a user record holds once a handler has filled it in
+/// (`ctx.body = json::parse(req.body())`, `ctx.customer_id =
+/// session_customer(...)`): context structs handed to route functions
+/// through std::function or member pointers.
+struct ContextField {
+  std::optional<Origin> Client;
+  bool Principal = false;
+};
+struct ContextInfo {
+  std::map<const clang::FieldDecl *, ContextField> Fields;
+  /// Functions called directly somewhere in user code (canonical).
+  std::set<const clang::FunctionDecl *> Called;
+};
+
 struct FlowOptions {
   unsigned MaxHelperDepth = 2;
   /// Identity headers that a trusted gateway sets (normalised, see normaliseKey).
@@ -74,6 +88,9 @@ struct FlowOptions {
   /// a handler or helper parameter of such a type is the principal handed in
   /// by the dispatcher (`Response get_doc(const Request &, const User &me)`).
   std::set<const clang::RecordDecl *> PrincipalTypes;
+  /// Fields of context records (see contextFields()); parameters of such a
+  /// type start with them.
+  const ContextInfo *Contexts = nullptr;
 };
 
 /// One object access by key.
@@ -148,6 +165,11 @@ private:
 /// (`User current_user(...)`, `std::optional<Session> load_session(...)`:
 /// User, Session), looked up in user code only.
 std::set<const clang::RecordDecl *> principalTypes(clang::ASTContext &Ctx, const RequestModel &RM);
+
+/// The fields of user records that request handlers fill from the request
+/// or the principal (`PortalCtx ctx{...}; ctx.body = json::parse(req.body());`),
+/// found in handler bodies of user code and classified with their flow.
+ContextInfo contextFields(clang::ASTContext &Ctx, const RequestModel &RM, const FlowOptions &Opts);
 
 } // namespace prodready::ast
 

@@ -451,21 +451,15 @@ const GuardSpec *FlowModel::guardFunction(std::string_view Qualified,
   return nullptr;
 }
 
-bool FlowModel::isEndUserRole(std::string_view Name) const {
-  std::string N(Name);
-  for (const auto &R : EndUserRoles)
-    if (std::regex_search(N, R))
-      return true;
-  return false;
+/// True when any of \p Rs matches (somewhere in) \p Text.
+static bool anySearch(const std::vector<std::regex> &Rs, std::string_view Text) {
+  std::string N(Text);
+  return std::any_of(Rs.begin(), Rs.end(), [&](const std::regex &R) { return std::regex_search(N, R); });
 }
 
-bool FlowModel::isRoleAttribute(std::string_view Name) const {
-  std::string N(Name);
-  for (const auto &R : RoleAttributes)
-    if (std::regex_search(N, R))
-      return true;
-  return false;
-}
+bool FlowModel::isEndUserRole(std::string_view Name) const { return anySearch(EndUserRoles, Name); }
+
+bool FlowModel::isRoleAttribute(std::string_view Name) const { return anySearch(RoleAttributes, Name); }
 
 bool FlowModel::isIdentityHeader(std::string_view Header) const {
   auto N = normaliseKey(Header);
@@ -474,10 +468,7 @@ bool FlowModel::isIdentityHeader(std::string_view Header) const {
   std::string L(Header);
   for (char &C : L)
     C = static_cast<char>(std::tolower(static_cast<unsigned char>(C)));
-  for (const auto &R : IdentityHeaderRegexes)
-    if (std::regex_search(L, R))
-      return true;
-  return false;
+  return anySearch(IdentityHeaderRegexes, L);
 }
 
 bool FlowModel::isOwnershipName(std::string_view Name) const {
@@ -499,11 +490,7 @@ bool FlowModel::selectsPublicRows(
 }
 
 bool FlowModel::isCredentialCookie(std::string_view Name) const {
-  std::string N(Name);
-  for (const auto &R : CredentialCookieRegexes)
-    if (std::regex_search(N, R))
-      return true;
-  return false;
+  return anySearch(CredentialCookieRegexes, Name);
 }
 
 bool FlowModel::isIdentityField(std::string_view Field) const {

@@ -149,14 +149,18 @@ bool TrustedClientIdCheck::isAuthorizationFilter(llvm::StringRef Name) const {
   return false;
 }
 
+ast::FlowOptions TrustedClientIdCheck::flowOptions() const {
+  ast::FlowOptions FO;
+  FO.MaxHelperDepth = MaxHelperDepth;
+  FO.TrustedIdentityHeaders = TrustedIdentityKeys;
+  FO.PrincipalTypes = PrincipalTypes;
+  return FO;
+}
+
 void TrustedClientIdCheck::onEndOfTranslationUnit() {
   if (Ctx && !Handlers.empty()) {
     PrincipalTypes = ast::principalTypes(*Ctx, *RM);
-    ast::FlowOptions FO;
-    FO.MaxHelperDepth = MaxHelperDepth;
-    FO.TrustedIdentityHeaders = TrustedIdentityKeys;
-    FO.PrincipalTypes = PrincipalTypes;
-    Contexts = ast::contextFields(*Ctx, *RM, FO);
+    Contexts = ast::contextFields(*Ctx, *RM, flowOptions());
     for (const auto &H : Handlers)
       analyseHandler(H, *Ctx);
   }
@@ -183,10 +187,7 @@ void TrustedClientIdCheck::analyseHandler(const ast::HandlerInfo &H, ASTContext 
         return;
   if (H.Spec && FilteredFrameworks.count(H.Spec->Framework))
     return;
-  ast::FlowOptions FO;
-  FO.MaxHelperDepth = MaxHelperDepth;
-  FO.TrustedIdentityHeaders = TrustedIdentityKeys;
-  FO.PrincipalTypes = PrincipalTypes;
+  ast::FlowOptions FO = flowOptions();
   FO.Contexts = &Contexts;
   ast::FunctionFlow F(H.Function, *RM, C, FO);
   for (const ast::SinkUse &S : F.sinks())

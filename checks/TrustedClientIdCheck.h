@@ -36,6 +36,8 @@ public:
 
 private:
   void analyseHandler(const ast::HandlerInfo &H, clang::ASTContext &Ctx);
+  /// The flow options of this TU (options, principal types).
+  ast::FlowOptions flowOptions() const;
   void report(const ast::HandlerInfo &H, const ast::FunctionFlow &F, const ast::SinkUse &S,
               clang::ASTContext &Ctx);
 

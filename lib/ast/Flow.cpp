@@ -484,7 +484,7 @@ struct FunctionFlow::Impl {
   }
 
   /// True when E itself reads the principal (not through variables).
-  bool principalDirect(const Expr *E) const {
+  bool principalDirect(const Expr *E) {
     if (!Opts.TrustedIdentityHeaders.empty())
       if (auto S = RM.sourceOf(E))
         if (S->Kind == flow::SourceKind::Header && !S->Key.empty() &&
@@ -492,7 +492,7 @@ struct FunctionFlow::Impl {
                       flow::normaliseKey(S->Key)) != Opts.TrustedIdentityHeaders.end())
           return true;
     if (const auto *C = dyn_cast<CallExpr>(E))
-      if (principalCall(C->getDirectCallee()))
+      if (principalCall(C->getDirectCallee()) || credentialLookup(C))
         return true;
     if (const auto *ME = dyn_cast<MemberExpr>(E)) {
       QualType T = ME->getBase()->getType();
@@ -903,7 +903,10 @@ struct FunctionFlow::Impl {
                            !(Runs && Runs->StatementArg == -1) &&
                            !(M->getIdentifier() &&
                              FM.repositoryCall(qualifiedName(M->getParent()), M->getName()));
-        if (Accumulates)
+        if (Accumulates && Runs && bindsSecret(MC, *Runs)) {
+          const Expr *Obj = MC->getImplicitObjectArgument();
+          merge(target(Obj), std::nullopt, true, varOf(Obj));
+        } else if (Accumulates)
           for (const Expr *A : MC->arguments()) {
             auto O = client(A);
             bool Pr = principal(A);
@@ -932,7 +935,11 @@ struct FunctionFlow::Impl {
       In = sourceOrigin(C, *S);
     unsigned Shift = isa<CXXOperatorCallExpr>(C) && isa<CXXMethodDecl>(F) ? 1 : 0;
     bool InPr = IsPrincipal;
-    if (!In && !IsPrincipal) {
+    // sqlite3_bind_text(st, 1, key, …) of a lookup by a secret: the
+    // statement's rows are the principal's.
+    if (const flow::SinkSpec *S = FM.sinkForFunction(qualifiedName(F)); S && bindsSecret(C, *S))
+      InPr = true;
+    if (!In && !InPr) {
       for (unsigned I = Shift; I < C->getNumArgs(); ++I) {
         if (!In)
           In = client(C->getArg(I));
@@ -1054,6 +1061,62 @@ struct FunctionFlow::Impl {
         L = Lookup{*Spec, *Sql};
     It = Lookups.emplace(C, std::move(L)).first;
     return It->second ? &*It->second : nullptr;
+  }
+
+  /// A lookup by a secret the client holds (`SELECT contractor_id FROM
+  /// contractor_keys WHERE api_key = $1`, `SELECT … WHERE share_token = ?`):
+  /// every client value it binds is compared with a secret column. Its
+  /// answer is who the caller is (or what the capability link grants): the
+  /// principal, not client data.
+  bool credentialLookup(const CallExpr *C) {
+    const Lookup *L = lookupOf(C);
+    if (!L)
+      return false;
+    bool Any = false;
+    for (const BoundValue &B : boundValues(L->Spec, callArgs(C))) {
+      if (!client(B.E))
+        continue;
+      bool Matched = false;
+      for (const auto &P : L->Sql.Placeholders) {
+        if (P.Hole >= 0)
+          continue;
+        bool Here = (B.Pos == 0 && B.Name.empty()) || (B.Pos > 0 && P.Position == B.Pos) ||
+                    (!B.Name.empty() && P.Name == B.Name);
+        if (!Here)
+          continue;
+        if (!P.Where || !FM.isSecretColumn(P.Column))
+          return false;
+        Matched = true;
+      }
+      if (!Matched)
+        return false;
+      Any = true;
+    }
+    return Any;
+  }
+
+  /// A bind call (`link.bind(1, token)`, `sqlite3_bind_text(st, 1, key, …)`)
+  /// of a statement that looks up by a secret: each client value it binds
+  /// is compared with a secret column. The statement's rows then answer who
+  /// the caller is, as credentialLookup's do.
+  bool bindsSecret(const CallExpr *C, const flow::SinkSpec &S) {
+    if (S.StatementArg == -1)
+      return false;
+    auto Sql = statementSql(statementVar(C, S));
+    if (!Sql || Sql->Write)
+      return false;
+    bool Any = false;
+    for (const BoundValue &B : boundValues(S, callArgs(C))) {
+      if (!client(B.E))
+        continue;
+      for (const auto &P : Sql->Placeholders)
+        if (P.Hole < 0 && ((B.Pos > 0 && P.Position == B.Pos) || (!B.Name.empty() && P.Name == B.Name) ||
+                           (B.Pos == 0 && B.Name.empty())) &&
+            (!P.Where || !FM.isSecretColumn(P.Column)))
+          return false;
+      Any = true;
+    }
+    return Any;
   }
 
   /// A lookup of the client's object among rows anyone may read
@@ -1267,6 +1330,17 @@ struct FunctionFlow::Impl {
   }
 
   std::string calleeText(const Expr *Call) const {
+    // A chain of binary operators (`db() << "…", use(id)`): "db() <<".
+    if (const auto *OC = dyn_cast<CXXOperatorCallExpr>(Call); OC && OC->getNumArgs() == 2) {
+      while (const auto *L = dyn_cast<CXXOperatorCallExpr>(strip(OC->getArg(0))))
+        if (L->getNumArgs() == 2)
+          OC = L;
+        else
+          break;
+      std::string T = sourceText(OC->getArg(0), Ctx);
+      if (const char *Sp = getOperatorSpelling(OC->getOperator()); !T.empty() && T.size() < 60 && Sp)
+        return T + " " + Sp;
+    }
     if (const auto *MC = dyn_cast<CXXMemberCallExpr>(Call)) {
       std::string T = sourceText(MC->getCallee(), Ctx);
       if (!T.empty() && T.size() < 60)
@@ -1300,10 +1374,17 @@ struct FunctionFlow::Impl {
         if (S && S->SqlArg >= 0 && static_cast<unsigned>(S->SqlArg) < CE->getNumArgs())
           SqlE = CE->getArg(S->SqlArg);
       } else if (const auto *C = dyn_cast<CallExpr>(E)) {
-        if (const auto *F = C->getDirectCallee())
+        const FunctionDecl *F = C->getDirectCallee();
+        if (F)
           S = FM.sinkForFunction(qualifiedName(F));
         if (S && S->SqlArg >= 0 && static_cast<unsigned>(S->SqlArg) < C->getNumArgs())
           SqlE = C->getArg(S->SqlArg);
+        // `Stmt st = prepare("SELECT … WHERE id = ?")`: a wrapper of this TU
+        // that prepares the text it is given.
+        if (!S && F)
+          if (auto W = wrapperSpec(F, callArgs(C)))
+            if (W->Kind == "sql" && W->SqlArg >= 0)
+              SqlE = callArgs(C)[W->SqlArg];
       }
       if (!SqlE)
         return std::nullopt;
@@ -1352,8 +1433,10 @@ struct FunctionFlow::Impl {
         if (M->getName() == "c_str" || M->getName() == "data")
           E = strip(MC->getImplicitObjectArgument());
     // A local std::string built before the call: follow its initializer.
+    // (or a `static const std::string kEdit = "UPDATE …"` of the function).
     if (const VarDecl *V = varOf(E))
-      if (V->hasLocalStorage() && V->getInit())
+      if (V->getInit() && (V->hasLocalStorage() ||
+                           (V->isStaticLocal() && V->getType().isConstQualified())))
         E = V->getInit();
     auto RS = recoverString(strip(E), Ctx, RO);
     if (RS.empty())
@@ -1386,8 +1469,14 @@ struct FunctionFlow::Impl {
 
   const VarDecl *statementVar(const Expr *Call, const flow::SinkSpec &S) {
     if (S.StatementArg == -2)
-      if (const auto *MC = dyn_cast<CXXMemberCallExpr>(Call))
-        return varOf(MC->getImplicitObjectArgument());
+      if (const auto *MC = dyn_cast<CXXMemberCallExpr>(Call)) {
+        // `st->setInt64(1, id)` on a std::unique_ptr<PreparedStatement>
+        const Expr *Obj = strip(MC->getImplicitObjectArgument());
+        if (const auto *OC = dyn_cast<CXXOperatorCallExpr>(Obj);
+            OC && OC->getOperator() == OO_Arrow && OC->getNumArgs() == 1)
+          Obj = OC->getArg(0);
+        return varOf(Obj);
+      }
     if (S.StatementArg >= 0)
       if (const auto *C = dyn_cast<CallExpr>(Call))
         if (static_cast<unsigned>(S.StatementArg) < C->getNumArgs())
@@ -1404,8 +1493,13 @@ struct FunctionFlow::Impl {
   ///   into a key or ownership column (the new row hangs off it). Other
   ///   inserted values are the row's contents: a body's product_id in an
   ///   order line names a catalogue entry, not an object of someone else.
-  static bool selectsBy(const flow::SqlStatementInfo &Sql, const flow::SqlPlaceholder &P,
-                        const Origin &O) {
+  ///
+  /// A column holding a secret (`api_key = $1`, `share_token = ?`) is no
+  /// key: the client proves it holds the secret (see credentialLookup).
+  bool selectsBy(const flow::SqlStatementInfo &Sql, const flow::SqlPlaceholder &P,
+                 const Origin &O) const {
+    if (FM.isSecretColumn(P.Column) && !O.Identity)
+      return false;
     if (Sql.Verb == "INSERT")
       return O.Identity ||
              ((O.Kind == flow::SourceKind::RouteParameter || O.Kind == flow::SourceKind::Path) &&
@@ -1435,12 +1529,19 @@ struct FunctionFlow::Impl {
   /// The values a sink call binds. A libpq-style values array
   /// (`const char *params[] = {id.c_str(), uid.c_str()}`) is split into its
   /// elements, element k binding placeholder k+1.
-  std::vector<BoundValue> boundValues(const flow::SinkSpec &S, llvm::ArrayRef<const Expr *> Args) const {
+  /// \p Names: the placeholder each argument binds by name (SQL streams'
+  /// `use(id, "id")`), "" where none.
+  std::vector<BoundValue> boundValues(const flow::SinkSpec &S, llvm::ArrayRef<const Expr *> Args,
+                                      llvm::ArrayRef<std::string> Names = {}) const {
     std::vector<BoundValue> Out;
     for (unsigned I = 0; I < Args.size(); ++I) {
       int Index = static_cast<int>(I);
       if (!S.isValueArg(Index))
         continue;
+      if (I < Names.size() && !Names[I].empty()) {
+        Out.push_back({Args[I], Index, 0, Names[I]});
+        continue;
+      }
       if (S.ValuesFrom < 0) {
         auto Elems = arrayElements(Args[I], Ctx);
         if (!Elems.empty()) {
@@ -1467,12 +1568,13 @@ struct FunctionFlow::Impl {
     return Out;
   }
 
-  void modelSink(const Expr *Call, const flow::SinkSpec &S, llvm::ArrayRef<const Expr *> Args) {
+  void modelSink(const Expr *Call, const flow::SinkSpec &S, llvm::ArrayRef<const Expr *> Args,
+                 llvm::ArrayRef<std::string> Names = {}) {
     struct Cand {
       const BoundValue *B;
       Origin O;
     };
-    std::vector<BoundValue> Bound = boundValues(S, Args);
+    std::vector<BoundValue> Bound = boundValues(S, Args, Names);
     std::vector<Cand> Cands;
     for (const BoundValue &B : Bound)
       if (auto O = client(B.E))
@@ -1690,7 +1792,97 @@ struct FunctionFlow::Impl {
     return std::nullopt;
   }
 
+  /// A statement written as an SQL stream (sql-streams; SOCI's
+  /// `sql << "SELECT … WHERE id = :id", use(id), into(x)`), seen from its
+  /// outermost chain operator: the statement text is argument 0, the binders'
+  /// values follow in order, with the names they give.
+  struct StreamStatement {
+    flow::SinkSpec Spec;
+    std::vector<const Expr *> Args;
+    std::vector<std::string> Names;
+    std::vector<const Expr *> Binders; // the binder calls
+  };
+
+  /// \p Top must be a chain operator call that is no other chain call's
+  /// left operand. None when the statement text is not one streamed piece.
+  std::optional<StreamStatement> streamStatement(const CXXOperatorCallExpr *Top) const {
+    using Role = flow::FlowModel::StreamRole;
+    std::vector<const Expr *> Items; // right operands, last first
+    const flow::SqlStreamSpec *Spec = nullptr;
+    const Expr *E = Top;
+    const Expr *Text = nullptr;
+    while (const auto *Op = dyn_cast<CXXOperatorCallExpr>(strip(E))) {
+      const FunctionDecl *F = Op->getDirectCallee();
+      if (!F || Op->getNumArgs() != 2)
+        return std::nullopt;
+      Role R = FM.streamRole(qualifiedName(F), &Spec);
+      if (R == Role::Chain) {
+        Items.push_back(Op->getArg(1));
+        E = Op->getArg(0);
+        continue;
+      }
+      if (R != Role::Statement)
+        return std::nullopt;
+      // `sql << "SELECT … id = " << id`: built in pieces (not followed).
+      if (const auto *L = dyn_cast<CXXOperatorCallExpr>(strip(Op->getArg(0))))
+        if (L->getDirectCallee() &&
+            FM.streamRole(qualifiedName(L->getDirectCallee())) == Role::Statement)
+          return std::nullopt;
+      Text = Op->getArg(1);
+      break;
+    }
+    if (!Text || !Spec)
+      return std::nullopt;
+    StreamStatement St;
+    St.Spec.Kind = "sql";
+    St.Spec.SqlArg = 0;
+    St.Spec.ValuesFrom = 1;
+    St.Spec.Acc = Spec->Acc;
+    St.Args.push_back(Text);
+    St.Names.emplace_back();
+    for (auto It = Items.rbegin(); It != Items.rend(); ++It) {
+      const auto *B = dyn_cast<CallExpr>(strip(*It));
+      const FunctionDecl *BF = B ? B->getDirectCallee() : nullptr;
+      if (!BF || B->getNumArgs() == 0 || FM.streamRole(qualifiedName(BF)) != Role::Bind)
+        continue; // into(x), a row, ...
+      St.Binders.push_back(B);
+      St.Args.push_back(B->getArg(0));
+      std::string Name;
+      const Expr *Last = B->getArg(B->getNumArgs() - 1);
+      if (B->getNumArgs() >= 2 && !isa<CXXDefaultArgExpr>(Last))
+        Name = literalKey(Last);
+      St.Names.push_back(Name.empty() || Name[0] == ':' ? Name : ":" + Name);
+    }
+    return St;
+  }
+
   void collectSinks() {
+    // SQL streams: the outermost chain call of each statement is the access;
+    // its binders are not accesses on their own.
+    std::vector<std::pair<const Expr *, StreamStatement>> Streams;
+    std::set<const Expr *> InStream;
+    if (!FM.SqlStreams.empty()) {
+      using Role = flow::FlowModel::StreamRole;
+      auto Chain = [&](const Expr *E) -> const CXXOperatorCallExpr * {
+        const auto *Op = dyn_cast_or_null<CXXOperatorCallExpr>(E ? strip(E) : nullptr);
+        return Op && Op->getDirectCallee() && Op->getNumArgs() == 2 &&
+                       FM.streamRole(qualifiedName(Op->getDirectCallee())) == Role::Chain
+                   ? Op
+                   : nullptr;
+      };
+      std::set<const Expr *> Inner;
+      for (const Expr *E : Col.Exprs)
+        if (const auto *Op = Chain(E))
+          if (const auto *L = Chain(Op->getArg(0)))
+            Inner.insert(L);
+      for (const Expr *E : Col.Exprs)
+        if (const auto *Op = Chain(E); Op && !Inner.count(Op))
+          if (auto St = streamStatement(Op)) {
+            InStream.insert(St->Binders.begin(), St->Binders.end());
+            Streams.emplace_back(Op, std::move(*St));
+          }
+    }
+
     for (const Expr *E : Col.Exprs) {
       const flow::SinkSpec *S = nullptr;
       const FunctionDecl *F = nullptr;
@@ -1712,7 +1904,14 @@ struct FunctionFlow::Impl {
       }
     }
 
+    if (!Streams.empty())
+      RunsSql = true;
+    for (const auto &[Call, St] : Streams)
+      modelSink(Call, St.Spec, St.Args, St.Names);
+
     for (const Expr *E : Col.Exprs) {
+      if (InStream.count(E))
+        continue;
       if (const auto *CE = dyn_cast<CXXConstructExpr>(E)) {
         if (const auto *S =
                 FM.sinkForConstructor(qualifiedName(CE->getConstructor()->getParent())))

@@ -18,6 +18,13 @@ namespace prodready::ast {
 std::string qualifiedName(const NamedDecl *D) {
   if (!D)
     return {};
+  // `operator<<`, `operator,`: the name's own '<' are no template brackets.
+  if (const auto *F = dyn_cast<FunctionDecl>(D); F && F->isOverloadedOperator()) {
+    std::string Name = F->getNameAsString();
+    if (const auto *P = dyn_cast<NamedDecl>(F->getDeclContext()))
+      return qualifiedName(P) + "::" + Name;
+    return Name;
+  }
   std::string S;
   llvm::raw_string_ostream OS(S);
   PrintingPolicy P(D->getASTContext().getLangOpts());

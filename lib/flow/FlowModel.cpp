@@ -282,6 +282,22 @@ std::shared_ptr<FlowModel> FlowModel::build(const model::Model &M,
     }
   }
 
+  for (const Entry &E : M.section("sql-streams")) {
+    SqlStreamSpec S;
+    bool Ok = model::getStringList(E, "statement-operators", S.StatementOperators, Errors) &&
+              model::getStringList(E, "chain-operators", S.ChainOperators, Errors) &&
+              model::getStringList(E, "binds", S.Binds, Errors);
+    if (!Ok || S.StatementOperators.empty() || S.ChainOperators.empty() || S.Binds.empty()) {
+      Errors.push_back(E.error("needs non-empty 'statement-operators', 'chain-operators' and 'binds'"));
+      continue;
+    }
+    for (auto *L : {&S.StatementOperators, &S.ChainOperators, &S.Binds})
+      for (auto &F : *L)
+        F = std::string(stripGlobal(F));
+    S.Acc = parseAccess(E, Errors);
+    FM->SqlStreams.push_back(std::move(S));
+  }
+
   for (const Entry &E : M.section("repository-sinks")) {
     auto T = compileRegex(E, "object-type-regex", Errors);
     auto Me = compileRegex(E, "method-regex", Errors);
@@ -361,6 +377,12 @@ std::shared_ptr<FlowModel> FlowModel::build(const model::Model &M,
     else
       Errors.push_back(E.error("needs 'regex'"));
 
+  for (const Entry &E : M.section("secret-columns"))
+    if (auto R = compileRegex(E, "regex", Errors))
+      FM->SecretColumns.push_back(*R);
+    else
+      Errors.push_back(E.error("needs 'regex'"));
+
   for (const Entry &E : M.section("ownership-columns")) {
     std::string R;
     if (!model::getString(E, "regex", R, Errors))
@@ -390,6 +412,25 @@ const SinkSpec *FlowModel::sinkForFunction(std::string_view Q) const {
     if (!S.Function.empty() && S.Function == Q)
       return &S;
   return nullptr;
+}
+
+FlowModel::StreamRole FlowModel::streamRole(std::string_view Q, const SqlStreamSpec **Spec) const {
+  Q = stripGlobal(Q);
+  auto In = [&](const std::vector<std::string> &L) {
+    return std::find(L.begin(), L.end(), Q) != L.end();
+  };
+  for (const auto &S : SqlStreams) {
+    StreamRole R = In(S.StatementOperators) ? StreamRole::Statement
+                   : In(S.ChainOperators)   ? StreamRole::Chain
+                   : In(S.Binds)            ? StreamRole::Bind
+                                            : StreamRole::None;
+    if (R != StreamRole::None) {
+      if (Spec)
+        *Spec = &S;
+      return R;
+    }
+  }
+  return StreamRole::None;
 }
 
 const SinkSpec *FlowModel::sinkForConstructor(std::string_view Q) const {
@@ -460,6 +501,12 @@ static bool anySearch(const std::vector<std::regex> &Rs, std::string_view Text) 
 bool FlowModel::isEndUserRole(std::string_view Name) const { return anySearch(EndUserRoles, Name); }
 
 bool FlowModel::isRoleAttribute(std::string_view Name) const { return anySearch(RoleAttributes, Name); }
+
+bool FlowModel::isSecretColumn(std::string_view Column) const {
+  std::string L(Column);
+  std::transform(L.begin(), L.end(), L.begin(), [](unsigned char C) { return std::tolower(C); });
+  return !L.empty() && anySearch(SecretColumns, L);
+}
 
 bool FlowModel::isIdentityHeader(std::string_view Header) const {
   auto N = normaliseKey(Header);

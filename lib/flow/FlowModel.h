@@ -18,8 +18,12 @@
 //                        select rows anyone may read (`AND public`)
 //   data-sinks           {function | constructor-of, value-args | values-from,
 //                         sql-arg?, statement-arg?, kind, access}
+//   sql-streams          {statement-operators, chain-operators, binds, access}
+//                        SOCI's `sql << "…", use(id), into(x)`
 //   repository-sinks     {object-type-regex, method-regex, write-regex}
 //   ownership-columns    {regex}
+//   secret-columns       {regex}  columns a client-held secret is compared
+//                        with (api_key, share_token): a credential, not a key
 //   role-attributes      {regex}  boolean principal members that grant a role
 //   end-user-roles       {regex}  role names every customer of a kind holds:
 //                        comparing the caller's role with one is no
@@ -103,6 +107,16 @@ struct SinkSpec {
   bool isValueArg(int I) const;
 };
 
+/// An SQL stream (SOCI): `sql << "SELECT … WHERE id = :id", use(id), into(x)`.
+/// The text streamed into a statement operator is the statement; each chain
+/// operator adds one element, and the binder calls among them give its values.
+struct SqlStreamSpec {
+  std::vector<std::string> StatementOperators; ///< `session::operator<<` (qualified)
+  std::vector<std::string> ChainOperators;     ///< `once_temp_type::operator,`
+  std::vector<std::string> Binds;              ///< `soci::use`: value, then optional name
+  Access Acc = Access::Any;
+};
+
 struct RepositorySpec {
   std::regex ObjectType;
   std::regex Method;
@@ -136,6 +150,7 @@ public:
   std::vector<SourceSpec> Sources;
   std::vector<SinkSpec> Sinks;
   std::vector<RepositorySpec> Repositories;
+  std::vector<SqlStreamSpec> SqlStreams;
   std::vector<PrincipalSpec> Principals;
   std::vector<GuardSpec> Guards;
   std::vector<std::string> IdentityHeaders; ///< lower-cased
@@ -148,6 +163,10 @@ public:
   /// end-user-roles: role names that say what kind of customer the caller
   /// is, not that they may reach any object.
   std::vector<std::regex> EndUserRoles;
+  /// secret-columns: columns holding a secret the client presents (api_key,
+  /// share_token, token_hash). A lookup by one authenticates the caller or
+  /// honours a capability link; it does not name someone else's object.
+  std::vector<std::regex> SecretColumns;
   /// client-identity header-regex: lower-cased header names.
   std::vector<std::regex> IdentityHeaderRegexes;
   /// client-identity credential-cookie-regex: cookies holding an opaque
@@ -161,6 +180,9 @@ public:
 
   const SinkSpec *sinkForFunction(std::string_view Qualified) const;
   const SinkSpec *sinkForConstructor(std::string_view QualifiedClass) const;
+  enum class StreamRole { None, Statement, Chain, Bind };
+  /// The part a function plays in an SQL stream (sql-streams), and the stream.
+  StreamRole streamRole(std::string_view Qualified, const SqlStreamSpec **Spec = nullptr) const;
   /// Repository/DAO call: object type name + method name. Returns the access.
   std::optional<Access> repositoryCall(std::string_view ObjectType,
                                        std::string_view Method) const;
@@ -178,6 +200,8 @@ public:
   bool isOwnershipName(std::string_view Name) const;
   /// True when a boolean principal member named \p Name grants a role.
   bool isRoleAttribute(std::string_view Name) const;
+  /// True when an SQL column holds a secret the client presents (secret-columns).
+  bool isSecretColumn(std::string_view Column) const;
   /// True when the role value \p Name (lower-cased) is an end-user role.
   bool isEndUserRole(std::string_view Name) const;
   /// Header (case-insensitive) a client may set to claim an identity.

@@ -157,12 +157,14 @@ TEST(FlowModel, ErrorsNameTheEntry) {
     "data-sinks": [{"kind": "sql", "functions": ["::f"]}],
     "request-sources": [{"type": "::R", "member": "x", "kind": "bogus"}],
     "authorization-guards": [{"function-regex": "(unclosed"}],
-    "public-rows": [{"column-regex": "^public$"}]})");
+    "public-rows": [{"column-regex": "^public$"}],
+    "sql-streams": [{"statement-operators": ["::db::session::operator<<"], "binds": ["::db::use"]}],
+    "secret-columns": [{"regex": "(unclosed"}]})");
   std::vector<model::ModelError> Errors;
   auto M = model::Model::load({Path}, Errors);
   ASSERT_TRUE(Errors.empty());
   auto FM = FlowModel::build(*M, Errors);
-  ASSERT_EQ(Errors.size(), 5u);
+  ASSERT_EQ(Errors.size(), 9u);
   std::string All;
   for (auto &E : Errors)
     All += E.str() + "\n";
@@ -170,7 +172,36 @@ TEST(FlowModel, ErrorsNameTheEntry) {
   EXPECT_NE(All.find("unknown kind 'bogus'"), std::string::npos) << All;
   EXPECT_NE(All.find("invalid regular expression"), std::string::npos) << All;
   EXPECT_NE(All.find("needs 'column-regex' and 'value-regex'"), std::string::npos) << All;
+  EXPECT_NE(All.find("/sql-streams/0"), std::string::npos) << All;
+  EXPECT_NE(All.find("/secret-columns/0"), std::string::npos) << All;
+  EXPECT_EQ(FM->SqlStreams.size(), 1u); // the built-in SOCI entry only
+  EXPECT_EQ(FM->SecretColumns.size(), 1u);
   std::remove(Path.c_str());
+}
+
+TEST(FlowModel, SqlStreams) {
+  std::vector<model::ModelError> Errors;
+  auto FM = builtin(Errors);
+  using R = FlowModel::StreamRole;
+  const SqlStreamSpec *S = nullptr;
+  EXPECT_EQ(FM->streamRole("::soci::session::operator<<", &S), R::Statement);
+  ASSERT_NE(S, nullptr);
+  EXPECT_EQ(FM->streamRole("soci::details::prepare_type::operator<<"), R::Statement);
+  EXPECT_EQ(FM->streamRole("soci::details::once_temp_type::operator,"), R::Chain);
+  EXPECT_EQ(FM->streamRole("soci::use"), R::Bind);
+  EXPECT_EQ(FM->streamRole("soci::into"), R::None);
+  EXPECT_EQ(FM->streamRole("std::ostream::operator<<"), R::None);
+}
+
+TEST(FlowModel, SecretColumns) {
+  std::vector<model::ModelError> Errors;
+  auto FM = builtin(Errors);
+  for (const char *C : {"token", "share_token", "api_key", "apiKey", "key_hash", "token_hash", "device_key",
+                        "secret", "password_hash", "TOKEN_SHA256"})
+    EXPECT_TRUE(FM->isSecretColumn(C)) << C;
+  for (const char *C : {"id", "key", "receipt_key", "storage_key", "object_key", "tokens_used", "owner_id",
+                        "token_count", ""})
+    EXPECT_FALSE(FM->isSecretColumn(C)) << C;
 }
 
 TEST(FlowModel, UserFileExtends) {

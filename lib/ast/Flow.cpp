@@ -698,10 +698,14 @@ struct FunctionFlow::Impl {
           if (S->paramReachesReturn(I))
             if (auto O = client(C->getArg(I), D + 1))
               return O;
-        if (S->P->ReturnOrigin)
+        if (S->P->ReturnOrigin) {
+          unsigned Shift = isa<CXXOperatorCallExpr>(C) && isa<CXXMethodDecl>(F) ? 1 : 0;
+          if (S->P->ReturnOrigin->FromObject)
+            return returnOriginAt(C, Shift, *S->P->ReturnOrigin);
           for (const Expr *A : C->arguments())
             if (client(A, D + 1))
-              return returnOriginAt(C, isa<CXXOperatorCallExpr>(C) ? 1 : 0, *S->P->ReturnOrigin);
+              return returnOriginAt(C, Shift, *S->P->ReturnOrigin);
+        }
         return std::nullopt;
       }
     }
@@ -1061,6 +1065,38 @@ struct FunctionFlow::Impl {
         L = Lookup{*Spec, *Sql};
     It = Lookups.emplace(C, std::move(L)).first;
     return It->second ? &*It->second : nullptr;
+  }
+
+  /// Members a dispatching handler filled before handing over (see
+  /// ContextInfo::ThisFields): set in the handler methods it hands over to
+  /// (and their overrides), and in the helpers of their classes.
+  void seedDispatchedFields() {
+    const auto *M = dyn_cast<CXXMethodDecl>(FD);
+    if (!M || M->isStatic() || Opts.Contexts->ThisFields.empty())
+      return;
+    auto HandedTo = [&](const CXXMethodDecl *X) {
+      if (Opts.Contexts->Dispatched.count(cast<CXXMethodDecl>(X->getCanonicalDecl())))
+        return true;
+      for (const CXXMethodDecl *O : X->overridden_methods())
+        if (Opts.Contexts->Dispatched.count(cast<CXXMethodDecl>(O->getCanonicalDecl())))
+          return true;
+      return false;
+    };
+    bool Entry = Handler && HandedTo(M);
+    const CXXRecordDecl *Cls = M->getParent()->getDefinition();
+    for (const auto &[Field, O] : Opts.Contexts->ThisFields) {
+      const auto *Owner = dyn_cast<CXXRecordDecl>(Field->getParent());
+      if (!Owner || !Cls)
+        continue;
+      bool Inherits = Cls == Owner->getDefinition() || Cls->isDerivedFrom(Owner);
+      if (!Inherits || (!Entry && !Summary))
+        continue;
+      VarState &S = Fields[{nullptr, Field}];
+      if (!S.Client) {
+        S.Client = O;
+        S.Client->FromObject = true;
+      }
+    }
   }
 
   /// A lookup by a secret the client holds (`SELECT contractor_id FROM
@@ -2359,6 +2395,8 @@ struct FunctionFlow::Impl {
     }
     for (const auto &TF : Opts.ThisFields)
       Fields[{nullptr, TF.first}].Client = TF.second;
+    if (Opts.Contexts)
+      seedDispatchedFields();
     if (!Opts.PrincipalTypes.empty())
       for (const ParmVarDecl *P : FD->parameters())
         if (const RecordDecl *RD = valueRecord(P->getType()))
@@ -2503,6 +2541,15 @@ const Origin *FunctionFlow::clientOrigin(const Expr *E) const {
 
 bool FunctionFlow::isPrincipal(const Expr *E) const { return P->principal(E); }
 
+std::vector<std::pair<const FieldDecl *, Origin>> FunctionFlow::thisFieldOrigins() const {
+  std::vector<std::pair<const FieldDecl *, Origin>> Out;
+  for (const auto &F : P->Fields)
+    if (!F.first.first && F.second.Client)
+      if (const auto *FD = dyn_cast<FieldDecl>(F.first.second))
+        Out.emplace_back(FD, *F.second.Client);
+  return Out;
+}
+
 bool FunctionFlow::isAuthorized(const SinkUse &S) const { return P->authorized(S); }
 
 bool FunctionFlow::runsSql() const { return P->RunsSql; }
@@ -2557,6 +2604,13 @@ ContextInfo contextFields(ASTContext &Ctx, const RequestModel &RM, const FlowOpt
         lhs(C->getArg(0), C->getArg(1));
       return true;
     }
+    std::vector<const CXXMethodDecl *> ThisCalls; // methods called on `this`
+    bool VisitCXXMemberCallExpr(CXXMemberCallExpr *C) {
+      if (isa<CXXThisExpr>(C->getImplicitObjectArgument()->IgnoreParenImpCasts()))
+        if (const CXXMethodDecl *M = C->getMethodDecl())
+          ThisCalls.push_back(M);
+      return true;
+    }
     bool VisitVarDecl(VarDecl *V) {
       // `Ctx ctx{sql, *me, m, {}, json::parse(raw), res};`
       const auto *IL = V->getInit() ? dyn_cast<InitListExpr>(strip(V->getInit())) : nullptr;
@@ -2594,9 +2648,28 @@ ContextInfo contextFields(ASTContext &Ctx, const RequestModel &RM, const FlowOpt
         return;
       StoreFinder SF(Ctx);
       SF.TraverseStmt(F->getBody());
-      if (SF.Stores.empty())
+      // A handler method handing over to another handler method of its
+      // object (`handle(req, resp, *me)`, overridden by each route class).
+      std::vector<const CXXMethodDecl *> HandsOver;
+      if (isa<CXXMethodDecl>(F))
+        for (const CXXMethodDecl *M : SF.ThisCalls)
+          if (M != F && RM.handlerOf(M))
+            HandsOver.push_back(cast<CXXMethodDecl>(M->getCanonicalDecl()));
+      if (SF.Stores.empty() && HandsOver.empty())
         return;
       FunctionFlow Flow(F, RM, Ctx, Opts);
+      if (!HandsOver.empty()) {
+        bool Any = false;
+        for (auto &[Field, O] : Flow.thisFieldOrigins())
+          if (!Out.ThisFields.count(Field)) {
+            Origin C = O;
+            C.Hops.clear();
+            Out.ThisFields.emplace(Field, C);
+            Any = true;
+          }
+        if (Any)
+          Out.Dispatched.insert(HandsOver.begin(), HandsOver.end());
+      }
       for (const Store &S : SF.Stores) {
         auto &CF = Out.Fields[S.Field];
         const Origin *O = Flow.clientOrigin(S.Value);

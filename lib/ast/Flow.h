@@ -44,6 +44,7 @@ class ParentMap;
 class CFGStmtMap;
 class VarDecl;
 class FieldDecl;
+class CXXMethodDecl;
 } // namespace clang
 
 namespace prodready::ast {
@@ -58,6 +59,9 @@ struct Origin {
   /// In summaries: the parameter that names the read (`qvar(c, name)` reads
   /// `name`); each call keys the result by its own argument.
   int KeyParam = -1;
+  /// Held by a data member of the object before the function ran (see
+  /// ContextInfo::ThisFields): a helper returning it needs no client argument.
+  bool FromObject = false;
   /// Variables it went through, in order (for notes).
   std::vector<const clang::VarDecl *> Hops;
 };
@@ -72,6 +76,13 @@ struct ContextField {
 };
 struct ContextInfo {
   std::map<const clang::FieldDecl *, ContextField> Fields;
+  /// Data members a handler method fills from the request before it hands
+  /// over to another handler method of its object (`segs_ = path segments;
+  /// handle(req, resp, me);`, the derived classes' overrides of `handle`):
+  /// those methods, and the methods of the classes involved, start with them.
+  std::map<const clang::FieldDecl *, Origin> ThisFields;
+  /// The handler methods handed over to (canonical).
+  std::set<const clang::CXXMethodDecl *> Dispatched;
   /// Functions called directly somewhere in user code (canonical).
   std::set<const clang::FunctionDecl *> Called;
 };
@@ -130,6 +141,9 @@ public:
   const Origin *clientOrigin(const clang::Expr *E) const;
   /// True when \p E derives from the authenticated principal.
   bool isPrincipal(const clang::Expr *E) const;
+  /// Data members of the object this method runs on that hold client values
+  /// when the function ends.
+  std::vector<std::pair<const clang::FieldDecl *, Origin>> thisFieldOrigins() const;
 
   /// Object accesses keyed by client-controlled values (guards not yet applied).
   const std::vector<SinkUse> &sinks() const { return Sinks; }

@@ -106,3 +106,50 @@ public:
     resp.send();
   }
 };
+
+// A base handler that fills members from the request and hands over to the
+// route class's override: the overrides start with those members.
+class ApiHandler : public HTTPRequestHandler {
+public:
+  void handleRequest(HTTPServerRequest &req, HTTPServerResponse &resp) override {
+    app::User me = app::current_user(req.get("Cookie", ""));
+    Poco::URI(req.getURI()).getPathSegments(segs_);
+    handle(req, resp, me);
+  }
+
+protected:
+  std::vector<std::string> segs_;
+  int idAt(size_t i) const { return Poco::NumberParser::parse(segs_.at(i)); }
+  virtual void handle(HTTPServerRequest &req, HTTPServerResponse &resp, const app::User &me) = 0;
+};
+
+class DocsApi : public ApiHandler {
+  void handle(HTTPServerRequest &req, HTTPServerResponse &resp, const app::User &me) override {
+    if (segs_.size() == 2 && req.getMethod() == "DELETE") {
+      repo.deleteById(idAt(1));
+      // CHECK-MESSAGES: :[[@LINE-1]]:7: warning: object id 'idAt(1)' from request path reaches 'repo.deleteById' (write) without an authorization check
+      return;
+    }
+    if (segs_.size() == 2) {
+      std::ifstream in("/srv/docs/" + segs_.at(1) + ".pdf");
+      // CHECK-MESSAGES: :[[@LINE-1]]:21: warning: object id
+      return;
+    }
+    // Negative: the caller's own record.
+    auto d = repo.findById(me.id);
+    resp.send() << d.body;
+  }
+};
+
+// Negative: the override checks ownership first.
+class OwnDocsApi : public ApiHandler {
+  void handle(HTTPServerRequest &req, HTTPServerResponse &resp, const app::User &me) override {
+    auto d = repo.findById(idAt(1));
+    if (d.owner_id != me.id) {
+      resp.setStatusAndReason(HTTPResponse::HTTP_FORBIDDEN);
+      resp.send();
+      return;
+    }
+    resp.send() << d.body;
+  }
+};

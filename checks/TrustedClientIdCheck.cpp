@@ -317,9 +317,7 @@ void TrustedClientIdCheck::report(const ast::HandlerInfo &H, const ast::Function
       diag(V->getLocation(), "flows into '%0' here", DiagnosticIDs::Note) << V->getName();
   if (S.Inner)
     diag(S.Inner->getBeginLoc(), "the helper uses it in '%0' here", DiagnosticIDs::Note)
-        << (isa<CallExpr>(S.Inner) && cast<CallExpr>(S.Inner)->getDirectCallee()
-                ? cast<CallExpr>(S.Inner)->getDirectCallee()->getNameAsString()
-                : std::string("an object access"));
+        << (S.InnerCallee.empty() ? std::string("an object access") : S.InnerCallee);
 
   // Fix-it note.
   std::string Principal = PrincipalExpression;

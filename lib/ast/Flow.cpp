@@ -850,6 +850,20 @@ struct FunctionFlow::Impl {
   }
 
   void step() {
+    // `sql << "SELECT … WHERE id = :id", use(id), into(row.owner)`: the rows
+    // loaded with the key land in the into() targets (load-then-check).
+    for (const auto &[Call, St] : streams()) {
+      std::optional<Origin> O;
+      bool Pr = false;
+      for (size_t I = 1; I < St.Args.size(); ++I) {
+        if (!O)
+          O = client(St.Args[I]);
+        Pr = Pr || principal(St.Args[I]);
+      }
+      if (O || Pr)
+        for (const Expr *Out : St.Outputs)
+          merge(target(Out), O, Pr && !O, varOf(Out));
+    }
     for (const VarDecl *V : Col.Vars) {
       const Expr *Init = V->getInit();
       if (!Init)
@@ -1837,6 +1851,7 @@ struct FunctionFlow::Impl {
     std::vector<const Expr *> Args;
     std::vector<std::string> Names;
     std::vector<const Expr *> Binders; // the binder calls
+    std::vector<const Expr *> Outputs; // first arguments of the other calls (`into(x)`)
   };
 
   /// \p Top must be a chain operator call that is no other chain call's
@@ -1879,8 +1894,12 @@ struct FunctionFlow::Impl {
     for (auto It = Items.rbegin(); It != Items.rend(); ++It) {
       const auto *B = dyn_cast<CallExpr>(strip(*It));
       const FunctionDecl *BF = B ? B->getDirectCallee() : nullptr;
-      if (!BF || B->getNumArgs() == 0 || FM.streamRole(qualifiedName(BF)) != Role::Bind)
-        continue; // into(x), a row, ...
+      if (!BF || B->getNumArgs() == 0)
+        continue;
+      if (FM.streamRole(qualifiedName(BF)) != Role::Bind) {
+        St.Outputs.push_back(B->getArg(0)); // into(x): the rows land in x
+        continue;
+      }
       St.Binders.push_back(B);
       St.Args.push_back(B->getArg(0));
       std::string Name;
@@ -1892,11 +1911,13 @@ struct FunctionFlow::Impl {
     return St;
   }
 
-  void collectSinks() {
-    // SQL streams: the outermost chain call of each statement is the access;
-    // its binders are not accesses on their own.
-    std::vector<std::pair<const Expr *, StreamStatement>> Streams;
-    std::set<const Expr *> InStream;
+  /// The SQL stream statements of the function (outermost chain call, and
+  /// the statement), found once.
+  std::optional<std::vector<std::pair<const Expr *, StreamStatement>>> StreamsCache;
+  const std::vector<std::pair<const Expr *, StreamStatement>> &streams() {
+    if (StreamsCache)
+      return *StreamsCache;
+    StreamsCache.emplace();
     if (!FM.SqlStreams.empty()) {
       using Role = flow::FlowModel::StreamRole;
       auto Chain = [&](const Expr *E) -> const CXXOperatorCallExpr * {
@@ -1913,11 +1934,19 @@ struct FunctionFlow::Impl {
             Inner.insert(L);
       for (const Expr *E : Col.Exprs)
         if (const auto *Op = Chain(E); Op && !Inner.count(Op))
-          if (auto St = streamStatement(Op)) {
-            InStream.insert(St->Binders.begin(), St->Binders.end());
-            Streams.emplace_back(Op, std::move(*St));
-          }
+          if (auto St = streamStatement(Op))
+            StreamsCache->emplace_back(Op, std::move(*St));
     }
+    return *StreamsCache;
+  }
+
+  void collectSinks() {
+    // SQL streams: the outermost chain call of each statement is the access;
+    // its binders are not accesses on their own.
+    const auto &Streams = streams();
+    std::set<const Expr *> InStream;
+    for (const auto &St : Streams)
+      InStream.insert(St.second.Binders.begin(), St.second.Binders.end());
 
     for (const Expr *E : Col.Exprs) {
       const flow::SinkSpec *S = nullptr;
@@ -2039,6 +2068,7 @@ struct FunctionFlow::Impl {
               SinkUse U = IS;
               U.Call = C;
               U.Inner = IS.Inner ? IS.Inner : IS.Call;
+              U.InnerCallee = IS.Inner ? IS.InnerCallee : IS.Callee;
               U.Callee = calleeText(C);
               Sinks.push_back(U);
               Found = true;
@@ -2067,6 +2097,7 @@ struct FunctionFlow::Impl {
             U.Value = C->getArg(I + Shift);
             U.From = *O;
             U.Inner = Inner->Inner ? Inner->Inner : Inner->Call;
+            U.InnerCallee = Inner->Inner ? Inner->InnerCallee : Inner->Callee;
             U.Callee = calleeText(C);
             U.Kind = Inner->Kind;
             // Scoped when the principal is passed for a parameter the helper
@@ -2407,6 +2438,19 @@ struct FunctionFlow::Impl {
     // Only for functions reached through a table or std::function: a direct
     // call passes its own values (followed as a helper).
     if (Opts.Contexts && !Opts.Contexts->Called.count(FD->getCanonicalDecl()))
+      for (unsigned I = 0; I < FD->getNumParams(); ++I) {
+        auto It = Opts.Contexts->Params.find({FD->getCanonicalDecl(), I});
+        if (It == Opts.Contexts->Params.end())
+          continue;
+        VarState &S = Vars[FD->getParamDecl(I)];
+        if (S.Principal) // of a principal type (see FlowOptions::PrincipalTypes)
+          continue;
+        if (It->second.Client && !S.Client)
+          S.Client = It->second.Client;
+        if (It->second.Principal && !S.Client)
+          S.Principal = true;
+      }
+    if (Opts.Contexts && !Opts.Contexts->Called.count(FD->getCanonicalDecl()))
       for (const ParmVarDecl *P : FD->parameters()) {
         const auto *RD = P->getType().getNonReferenceType()->getAsRecordDecl();
         if (!RD)
@@ -2604,6 +2648,29 @@ ContextInfo contextFields(ASTContext &Ctx, const RequestModel &RM, const FlowOpt
         lhs(C->getArg(0), C->getArg(1));
       return true;
     }
+    /// Calls through a std::function, a function pointer or a member
+    /// pointer: their arguments, the object first for a member pointer.
+    std::vector<std::vector<const Expr *>> Indirect;
+    bool VisitCallExpr(CallExpr *C) {
+      const Expr *Callee = C->getCallee()->IgnoreParenImpCasts();
+      std::vector<const Expr *> Args;
+      if (const auto *OC = dyn_cast<CXXOperatorCallExpr>(C)) {
+        const auto *M = dyn_cast_or_null<CXXMethodDecl>(OC->getDirectCallee());
+        if (OC->getOperator() != OO_Call || !M ||
+            !Ctx.getSourceManager().isInSystemHeader(M->getLocation()))
+          return true;
+        Args.assign(OC->arg_begin() + 1, OC->arg_end()); // std::function::operator()
+      } else if (const auto *BO = dyn_cast<BinaryOperator>(Callee); BO && BO->isPtrMemOp()) {
+        Args.push_back(BO->getLHS());
+        Args.insert(Args.end(), C->arg_begin(), C->arg_end());
+      } else if (!C->getDirectCallee() && !isa<CXXPseudoDestructorExpr>(Callee)) {
+        Args.assign(C->arg_begin(), C->arg_end());
+      } else {
+        return true;
+      }
+      Indirect.push_back(std::move(Args));
+      return true;
+    }
     std::vector<const CXXMethodDecl *> ThisCalls; // methods called on `this`
     bool VisitCXXMemberCallExpr(CXXMemberCallExpr *C) {
       if (isa<CXXThisExpr>(C->getImplicitObjectArgument()->IgnoreParenImpCasts()))
@@ -2655,9 +2722,18 @@ ContextInfo contextFields(ASTContext &Ctx, const RequestModel &RM, const FlowOpt
         for (const CXXMethodDecl *M : SF.ThisCalls)
           if (M != F && RM.handlerOf(M))
             HandsOver.push_back(cast<CXXMethodDecl>(M->getCanonicalDecl()));
-      if (SF.Stores.empty() && HandsOver.empty())
+      if (SF.Stores.empty() && HandsOver.empty() && SF.Indirect.empty())
         return;
       FunctionFlow Flow(F, RM, Ctx, Opts);
+      for (const auto &Args : SF.Indirect)
+        IndirectCalls.push_back({&Args, std::make_shared<std::vector<std::pair<std::optional<Origin>, bool>>>()});
+      for (size_t K = IndirectCalls.size() - SF.Indirect.size(); K < IndirectCalls.size(); ++K)
+        for (const Expr *A : *IndirectCalls[K].Args) {
+          const Origin *O = Flow.clientOrigin(A);
+          IndirectCalls[K].Values->push_back({O ? std::optional<Origin>(*O) : std::nullopt,
+                                              !O && Flow.isPrincipal(A)});
+        }
+      Keep.push_back(std::move(SF.Indirect));
       if (!HandsOver.empty()) {
         bool Any = false;
         for (auto &[Field, O] : Flow.thisFieldOrigins())
@@ -2692,10 +2768,85 @@ ContextInfo contextFields(ASTContext &Ctx, const RequestModel &RM, const FlowOpt
     bool VisitCallExpr(CallExpr *C) {
       if (const FunctionDecl *F = C->getDirectCallee())
         Out.Called.insert(F->getCanonicalDecl());
+      Callees.insert(C->getCallee()->IgnoreParenImpCasts());
       return true;
     }
+    // Functions whose address is taken (`&Api::getRequest`, `on_get` decayed
+    // to a pointer): candidates for the indirect calls.
+    std::set<const Expr *> Callees;
+    std::vector<std::pair<const DeclRefExpr *, const FunctionDecl *>> Taken;
+    bool VisitDeclRefExpr(DeclRefExpr *D) {
+      if (const auto *F = dyn_cast<FunctionDecl>(D->getDecl()))
+        if (F->hasBody() && !Ctx.getSourceManager().isInSystemHeader(F->getLocation()))
+          Taken.push_back({D, F});
+      return true;
+    }
+    struct IndirectCall {
+      const std::vector<const Expr *> *Args;
+      std::shared_ptr<std::vector<std::pair<std::optional<Origin>, bool>>> Values;
+    };
+    std::vector<IndirectCall> IndirectCalls;
+    std::vector<std::vector<std::vector<const Expr *>>> Keep;
   } Fi(Ctx, RM, Opts, Out);
   Fi.TraverseDecl(Ctx.getTranslationUnitDecl());
+
+  // Match each indirect call with the address-taken functions of the same
+  // shape: as many parameters as arguments (a member pointer takes the
+  // object first) and the same types.
+  auto Same = [](QualType P, QualType A) {
+    auto Norm = [](QualType T) {
+      return T.getNonReferenceType().getCanonicalType().getUnqualifiedType();
+    };
+    return Norm(P) == Norm(A);
+  };
+  std::set<const FunctionDecl *> Targets;
+  for (const auto &[D, F] : Fi.Taken)
+    if (!Fi.Callees.count(D))
+      Targets.insert(F->getCanonicalDecl());
+  for (const auto &IC : Fi.IndirectCalls) {
+    const auto &Args = *IC.Args;
+    for (const FunctionDecl *F : Targets) {
+      const FunctionDecl *Def = nullptr;
+      if (!F->hasBody(Def) || !Def)
+        continue;
+      unsigned Shift = 0;
+      if (const auto *M = dyn_cast<CXXMethodDecl>(Def); M && !M->isStatic()) {
+        if (Args.empty())
+          continue;
+        QualType Obj = Args[0]->getType();
+        if (Obj->isPointerType())
+          Obj = Obj->getPointeeType();
+        const auto *RD = Obj->getAsCXXRecordDecl();
+        if (!RD || !RD->hasDefinition() ||
+            !(RD->getCanonicalDecl() == M->getParent()->getCanonicalDecl() ||
+              RD->isDerivedFrom(M->getParent())))
+          continue;
+        Shift = 1;
+      }
+      if (Args.size() != Def->getNumParams() + Shift)
+        continue;
+      bool Match = true;
+      for (unsigned I = 0; I < Def->getNumParams() && Match; ++I)
+        Match = Same(Def->getParamDecl(I)->getType(), Args[I + Shift]->getType());
+      if (!Match)
+        continue;
+      auto H = RM.handlerOf(Def);
+      for (unsigned I = 0; I < Def->getNumParams(); ++I) {
+        if (H && Def->getParamDecl(I) == H->RequestParam)
+          continue;
+        const auto &[O, Pr] = (*IC.Values)[I + Shift];
+        auto &CF = Out.Params[{F, I}];
+        if (O && !CF.Client) {
+          CF.Client = *O;
+          CF.Client->Hops.clear();
+        }
+        CF.Principal = CF.Principal || Pr;
+      }
+    }
+  }
+  for (auto &P : Out.Params)
+    if (P.second.Client)
+      P.second.Principal = false;
   // A field written with client data somewhere is not the principal.
   for (auto &F : Out.Fields)
     if (F.second.Client)

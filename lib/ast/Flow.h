@@ -83,6 +83,11 @@ struct ContextInfo {
   std::map<const clang::FieldDecl *, Origin> ThisFields;
   /// The handler methods handed over to (canonical).
   std::set<const clang::CXXMethodDecl *> Dispatched;
+  /// Parameters of functions reached only through a table or std::function
+  /// (`{"GET /requests/*", &Api::getRequest}` ... `it->second(this, req,
+  /// *session, ids)`): what the dispatcher passes there. Keyed by the
+  /// canonical function and the parameter's index.
+  std::map<std::pair<const clang::FunctionDecl *, unsigned>, ContextField> Params;
   /// Functions called directly somewhere in user code (canonical).
   std::set<const clang::FunctionDecl *> Called;
 };
@@ -115,6 +120,7 @@ struct SinkUse {
   std::string Callee;                 ///< as written: "txn.exec_params"
   /// For calls of helpers: the sink inside the helper.
   const clang::Expr *Inner = nullptr;
+  std::string InnerCallee;            ///< as written there: "txn.exec_params", "db() <<"
   bool OwnerScoped = false;           ///< principal-bound ownership predicate / argument
   bool IdentityColumn = false;        ///< the value selects by an ownership column
   /// The sink itself says the value is a key, whatever its name at the

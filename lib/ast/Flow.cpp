@@ -699,7 +699,7 @@ struct FunctionFlow::Impl {
             if (auto O = client(C->getArg(I), D + 1))
               return O;
         if (S->P->ReturnOrigin) {
-          unsigned Shift = isa<CXXOperatorCallExpr>(C) && isa<CXXMethodDecl>(F) ? 1 : 0;
+          unsigned Shift = objectArgs(C);
           if (S->P->ReturnOrigin->FromObject)
             return returnOriginAt(C, Shift, *S->P->ReturnOrigin);
           for (const Expr *A : C->arguments())
@@ -951,7 +951,7 @@ struct FunctionFlow::Impl {
     std::optional<Origin> In;
     if (auto S = RM.sourceOf(C))
       In = sourceOrigin(C, *S);
-    unsigned Shift = isa<CXXOperatorCallExpr>(C) && isa<CXXMethodDecl>(F) ? 1 : 0;
+    unsigned Shift = objectArgs(C);
     bool InPr = IsPrincipal;
     // sqlite3_bind_text(st, 1, key, …) of a lookup by a secret: the
     // statement's rows are the principal's.
@@ -1052,12 +1052,17 @@ struct FunctionFlow::Impl {
     flow::SqlStatementInfo Sql;
   };
   std::map<const CallExpr *, std::optional<Lookup>> Lookups;
+  /// 1 for a member operator call (`obj(a, b)`, `obj[k]`): its first
+  /// argument is the object, not a parameter.
+  static unsigned objectArgs(const CallExpr *C) {
+    return isa<CXXOperatorCallExpr>(C) && isa_and_nonnull<CXXMethodDecl>(C->getDirectCallee()) &&
+                   C->getNumArgs()
+               ? 1
+               : 0;
+  }
+  /// The arguments that bind the callee's parameters.
   static llvm::ArrayRef<const Expr *> callArgs(const CallExpr *C) {
-    llvm::ArrayRef<const Expr *> Args(C->getArgs(), C->getNumArgs());
-    if (isa<CXXOperatorCallExpr>(C) && isa_and_nonnull<CXXMethodDecl>(C->getDirectCallee()) &&
-        !Args.empty())
-      Args = Args.drop_front();
-    return Args;
+    return llvm::ArrayRef<const Expr *>(C->getArgs(), C->getNumArgs()).drop_front(objectArgs(C));
   }
   const Lookup *lookupOf(const CallExpr *C) {
     auto It = Lookups.find(C);
@@ -1252,9 +1257,41 @@ struct FunctionFlow::Impl {
       Base = MC->getImplicitObjectArgument();
       M = MC->getMethodDecl();
     }
-    if (!Base || !M || !M->getIdentifier() || !FM.isRoleAttribute(M->getName()))
+    if (!Base || !M || !M->getIdentifier())
       return false;
-    return principal(Base) && !client(Base);
+    bool Role = FM.isRoleAttribute(M->getName());
+    // `bool isAgent() const { return role == "agent" || role == "admin"; }`
+    if (!Role)
+      if (const auto *Md = dyn_cast<CXXMethodDecl>(M); Md && Md->getNumParams() == 0)
+        if (const FunctionDecl *Def = Md->getDefinition())
+          if (const auto *Body = dyn_cast_or_null<CompoundStmt>(Def->getBody());
+              Body && Body->size() == 1)
+            if (const auto *Ret = dyn_cast<ReturnStmt>(Body->body_front()))
+              Role = Ret->getRetValue() && memberRoleTest(Ret->getRetValue());
+    return Role && principal(Base) && !client(Base);
+  }
+
+  /// Comparisons of the object's own members with role literals, joined by
+  /// && / ||: the body of a principal's `isAgent()`.
+  bool memberRoleTest(const Expr *E) const {
+    E = strip(E);
+    if (const auto *BO = dyn_cast<BinaryOperator>(E); BO && BO->isLogicalOp())
+      return memberRoleTest(BO->getLHS()) && memberRoleTest(BO->getRHS());
+    bool NE;
+    const Expr *L, *R;
+    if (!isComparison(E, NE, L, R) || NE)
+      return false;
+    auto Member = [](const Expr *X) {
+      const auto *ME = dyn_cast<MemberExpr>(strip(X));
+      return ME && isa<CXXThisExpr>(ME->getBase()->IgnoreParenImpCasts());
+    };
+    auto Lit = [&](const Expr *X) {
+      std::string T = literalKey(X);
+      std::transform(T.begin(), T.end(), T.begin(),
+                     [](unsigned char C) { return static_cast<char>(std::tolower(C)); });
+      return !T.empty() && !FM.isEndUserRole(T);
+    };
+    return (Member(L) && Lit(R)) || (Member(R) && Lit(L));
   }
 
   /// The principal (or one of its roles/scopes) compared with a non-empty
@@ -1989,9 +2026,7 @@ struct FunctionFlow::Impl {
       const FunctionDecl *F = C->getDirectCallee();
       if (!F)
         continue;
-      llvm::ArrayRef<const Expr *> Args(C->getArgs(), C->getNumArgs());
-      if (isa<CXXOperatorCallExpr>(C) && isa<CXXMethodDecl>(F) && !Args.empty())
-        Args = Args.drop_front();
+      llvm::ArrayRef<const Expr *> Args = callArgs(C);
       if (const auto *S = FM.sinkForFunction(qualifiedName(F))) {
         modelSink(C, *S, Args);
         continue;
@@ -2084,7 +2119,7 @@ struct FunctionFlow::Impl {
       // other parameters carry.
       {
         if (FunctionFlow *Sum = summaryOf(F)) {
-          unsigned Shift = isa<CXXOperatorCallExpr>(C) && isa<CXXMethodDecl>(F) ? 1 : 0;
+          unsigned Shift = objectArgs(C);
           for (unsigned I = 0; I + Shift < C->getNumArgs(); ++I) {
             const SinkUse *Inner = Sum->paramSink(I);
             if (!Inner)

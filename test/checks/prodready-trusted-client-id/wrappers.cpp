@@ -17,6 +17,10 @@
 struct Principal {
   long user_id = 0;
   std::string role;
+  // A role test written as a method of the principal.
+  bool isAgent() const { return role == "agent" || role == "admin"; }
+  // Not one: every customer holds this role.
+  bool isCustomer() const { return role == "customer"; }
 };
 std::optional<Principal> authenticate(const httplib::Request &req);
 
@@ -174,5 +178,27 @@ void routes(httplib::Server &srv) {
     auto open = tx.exec_params("SELECT 1 FROM postings WHERE id = $1 AND status = 'published'", posting);
     tx.exec_params("INSERT INTO bookmarks (posting_id, user_id) VALUES ($1, $2)", posting, me->user_id);
     // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: object id 'posting' from route parameter of 'POST /jobs/(\d+)/bookmark' reaches 'tx.exec_params' (INSERT INTO bookmarks)
+  });
+
+  // Negative: staff only, through the principal's own role method.
+  srv.Post(R"(/admin/reservations/(\d+)/close)", [](const httplib::Request &req, httplib::Response &res) {
+    auto me = authenticate(req);
+    if (!me || !me->isAgent()) {
+      res.status = 403;
+      return;
+    }
+    pqxx::work tx(*conn);
+    tx.exec_params("UPDATE reservations SET status = 'closed' WHERE id = $1", std::stol(req.matches[1]));
+  });
+
+  srv.Post(R"(/reservations/(\d+)/cancel)", [](const httplib::Request &req, httplib::Response &res) {
+    auto me = authenticate(req);
+    if (!me || !me->isCustomer()) {
+      res.status = 403;
+      return;
+    }
+    pqxx::work tx(*conn);
+    tx.exec_params("UPDATE reservations SET status = 'cancelled' WHERE id = $1", std::stol(req.matches[1]));
+    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: object id 'std::stol(req.matches[1])' from route parameter of 'POST /reservations/(\d+)/cancel' reaches 'tx.exec_params' (UPDATE reservations)
   });
 }

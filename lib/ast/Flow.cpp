@@ -852,6 +852,8 @@ struct FunctionFlow::Impl {
   void step() {
     // `sql << "SELECT … WHERE id = :id", use(id), into(row.owner)`: the rows
     // loaded with the key land in the into() targets (load-then-check).
+    // A lookup by a secret (`… WHERE t.token = :tok`, into(m.id)) loads the
+    // principal.
     for (const auto &[Call, St] : streams()) {
       std::optional<Origin> O;
       bool Pr = false;
@@ -860,6 +862,11 @@ struct FunctionFlow::Impl {
           O = client(St.Args[I]);
         Pr = Pr || principal(St.Args[I]);
       }
+      if (O && !St.Outputs.empty())
+        if (auto Sql = sqlOf(St.Args[0]); Sql && bindsOnlySecrets(*Sql, boundValues(St.Spec, St.Args, St.Names))) {
+          O.reset();
+          Pr = true;
+        }
       if (O || Pr)
         for (const Expr *Out : St.Outputs)
           merge(target(Out), O, Pr && !O, varOf(Out));
@@ -1125,18 +1132,23 @@ struct FunctionFlow::Impl {
   /// principal, not client data.
   bool credentialLookup(const CallExpr *C) {
     const Lookup *L = lookupOf(C);
-    if (!L)
+    return L && bindsOnlySecrets(L->Sql, boundValues(L->Spec, callArgs(C)));
+  }
+
+  struct BoundValue;
+  /// True when \p Sql is a read and each client value in \p Bound binds
+  /// only placeholders compared with a secret column (at least one does).
+  bool bindsOnlySecrets(const flow::SqlStatementInfo &Sql, const std::vector<BoundValue> &Bound) {
+    if (Sql.Write)
       return false;
     bool Any = false;
-    for (const BoundValue &B : boundValues(L->Spec, callArgs(C))) {
+    for (const BoundValue &B : Bound) {
       if (!client(B.E))
         continue;
       bool Matched = false;
-      for (const auto &P : L->Sql.Placeholders) {
-        if (P.Hole >= 0)
-          continue;
-        bool Here = (B.Pos == 0 && B.Name.empty()) || (B.Pos > 0 && P.Position == B.Pos) ||
-                    (!B.Name.empty() && P.Name == B.Name);
+      for (const auto &P : Sql.Placeholders) {
+        bool Here = P.Hole < 0 && ((B.Pos == 0 && B.Name.empty()) || (B.Pos > 0 && P.Position == B.Pos) ||
+                                   (!B.Name.empty() && P.Name == B.Name));
         if (!Here)
           continue;
         if (!P.Where || !FM.isSecretColumn(P.Column))
@@ -1158,20 +1170,7 @@ struct FunctionFlow::Impl {
     if (S.StatementArg == -1)
       return false;
     auto Sql = statementSql(statementVar(C, S));
-    if (!Sql || Sql->Write)
-      return false;
-    bool Any = false;
-    for (const BoundValue &B : boundValues(S, callArgs(C))) {
-      if (!client(B.E))
-        continue;
-      for (const auto &P : Sql->Placeholders)
-        if (P.Hole < 0 && ((B.Pos > 0 && P.Position == B.Pos) || (!B.Name.empty() && P.Name == B.Name) ||
-                           (B.Pos == 0 && B.Name.empty())) &&
-            (!P.Where || !FM.isSecretColumn(P.Column)))
-          return false;
-      Any = true;
-    }
-    return Any;
+    return Sql && bindsOnlySecrets(*Sql, boundValues(S, callArgs(C)));
   }
 
   /// A lookup of the client's object among rows anyone may read

@@ -160,7 +160,31 @@ static std::optional<Kiosk> kiosk(const httplib::Request &req) {
   return out;
 }
 
+// The same through SOCI: the bearer token's row, read into() a struct, is the
+// caller.
+struct Member {
+  long long id = 0;
+  long long family_id = 0;
+};
+static std::optional<Member> memberForToken(const std::string &bearer) {
+  std::string token = bearer.substr(7);
+  Member m;
+  db() << "SELECT m.id, m.family_id FROM api_tokens t JOIN members m ON m.id = t.member_id WHERE t.token = :tok",
+      soci::into(m.id), soci::into(m.family_id), soci::use(token);
+  if (!db().got_data()) return std::nullopt;
+  return m;
+}
+
 void secret_routes(httplib::Server &srv) {
+  srv.Get(R"(/albums/(\d+))", [](const httplib::Request &req, httplib::Response &res) {
+    auto me = memberForToken(req.get_header_value("Authorization"));
+    if (!me) { res.status = 401; return; }
+    long long album = std::stoll(req.matches[1]);
+    std::string title;
+    db() << "SELECT title FROM albums WHERE id = :id AND family_id = :f", soci::into(title), soci::use(album),
+        soci::use(me->family_id);
+  });
+
   srv.Get("/payouts", [](const httplib::Request &req, httplib::Response &res) {
     auto me = contractorFromKey(req);
     if (!me) { res.status = 401; return; }

@@ -863,7 +863,7 @@ struct FunctionFlow::Impl {
         Pr = Pr || principal(St.Args[I]);
       }
       if (O && !St.Outputs.empty())
-        if (auto Sql = sqlOf(St.Args[0]); Sql && bindsOnlySecrets(*Sql, boundValues(St.Spec, St.Args, St.Names))) {
+        if (St.Sql && bindsOnlySecrets(*St.Sql, boundValues(St.Spec, St.Args, St.Names))) {
           O.reset();
           Pr = true;
         }
@@ -1135,7 +1135,21 @@ struct FunctionFlow::Impl {
     return L && bindsOnlySecrets(L->Sql, boundValues(L->Spec, callArgs(C)));
   }
 
-  struct BoundValue;
+  /// A value bound to a statement: the expression, the argument it came
+  /// from, and its placeholder (position or name; 0/"" when unknown).
+  struct BoundValue {
+    const Expr *E;
+    int Arg;
+    int Pos;
+    std::string Name;
+    /// True when the value may bind \p P: same position or name, or any
+    /// placeholder when its own is unknown (a values array).
+    bool binds(const flow::SqlPlaceholder &P) const {
+      return (Pos == 0 && Name.empty()) || (Pos > 0 && P.Position == Pos) ||
+             (!Name.empty() && P.Name == Name);
+    }
+  };
+
   /// True when \p Sql is a read and each client value in \p Bound binds
   /// only placeholders compared with a secret column (at least one does).
   bool bindsOnlySecrets(const flow::SqlStatementInfo &Sql, const std::vector<BoundValue> &Bound) {
@@ -1147,9 +1161,7 @@ struct FunctionFlow::Impl {
         continue;
       bool Matched = false;
       for (const auto &P : Sql.Placeholders) {
-        bool Here = P.Hole < 0 && ((B.Pos == 0 && B.Name.empty()) || (B.Pos > 0 && P.Position == B.Pos) ||
-                                   (!B.Name.empty() && P.Name == B.Name));
-        if (!Here)
+        if (P.Hole >= 0 || !B.binds(P))
           continue;
         if (!P.Where || !FM.isSecretColumn(P.Column))
           return false;
@@ -1603,15 +1615,6 @@ struct FunctionFlow::Impl {
         U.ScopeParams.insert(O->Param);
   }
 
-  /// A value bound to a statement: the expression, the argument it came
-  /// from, and its placeholder (position or name; 0/"" when unknown).
-  struct BoundValue {
-    const Expr *E;
-    int Arg;
-    int Pos;
-    std::string Name;
-  };
-
   /// The values a sink call binds. A libpq-style values array
   /// (`const char *params[] = {id.c_str(), uid.c_str()}`) is split into its
   /// elements, element k binding placeholder k+1.
@@ -1726,9 +1729,7 @@ struct FunctionFlow::Impl {
         }
         // Same call (exec_params(sql, id, uid)).
         for (const BoundValue &B : Bound) {
-          bool Here = (B.Pos == 0 && B.Name.empty()) || (B.Pos == P.Position && B.Pos > 0) ||
-                      (!B.Name.empty() && B.Name == P.Name);
-          if (!Here)
+          if (!B.binds(P))
             continue;
           noteScopeParam(U, B.E);
           if (principal(B.E) && !client(B.E))
@@ -1888,6 +1889,7 @@ struct FunctionFlow::Impl {
     std::vector<std::string> Names;
     std::vector<const Expr *> Binders; // the binder calls
     std::vector<const Expr *> Outputs; // first arguments of the other calls (`into(x)`)
+    std::optional<flow::SqlStatementInfo> Sql; // the statement text, read once
   };
 
   /// \p Top must be a chain operator call that is no other chain call's
@@ -1970,8 +1972,10 @@ struct FunctionFlow::Impl {
             Inner.insert(L);
       for (const Expr *E : Col.Exprs)
         if (const auto *Op = Chain(E); Op && !Inner.count(Op))
-          if (auto St = streamStatement(Op))
+          if (auto St = streamStatement(Op)) {
+            St->Sql = sqlOf(St->Args[0]);
             StreamsCache->emplace_back(Op, std::move(*St));
+          }
     }
     return *StreamsCache;
   }

@@ -161,6 +161,19 @@ void TrustedClientIdCheck::onEndOfTranslationUnit() {
   if (Ctx && !Handlers.empty()) {
     PrincipalTypes = ast::principalTypes(*Ctx, *RM);
     Contexts = ast::contextFields(*Ctx, *RM, flowOptions());
+    // Route functions fed a context or a dispatcher's arguments, in source
+    // order.
+    size_t First = Handlers.size();
+    for (const auto &[Canon, E] : Contexts.Entries) {
+      ast::HandlerInfo H;
+      H.Function = E.first;
+      H.Spec = E.second;
+      Handlers.push_back(H);
+    }
+    const SourceManager &SM = Ctx->getSourceManager();
+    std::sort(Handlers.begin() + First, Handlers.end(), [&](const auto &A, const auto &B) {
+      return SM.isBeforeInTranslationUnit(A.Function->getBeginLoc(), B.Function->getBeginLoc());
+    });
     for (const auto &H : Handlers)
       analyseHandler(H, *Ctx);
   }
@@ -190,8 +203,11 @@ void TrustedClientIdCheck::analyseHandler(const ast::HandlerInfo &H, ASTContext 
   ast::FlowOptions FO = flowOptions();
   FO.Contexts = &Contexts;
   ast::FunctionFlow F(H.Function, *RM, C, FO);
+  // One finding per access: the binds of one statement are reported at its
+  // execution.
+  std::set<const Expr *> Reported;
   for (const ast::SinkUse &S : F.sinks())
-    if (!F.isAuthorized(S))
+    if (!F.isAuthorized(S) && Reported.insert(S.Call).second)
       report(H, F, S, C);
 }
 
@@ -289,7 +305,9 @@ void TrustedClientIdCheck::report(const ast::HandlerInfo &H, const ast::Function
   if (S.Kind == "repository" || S.Kind == "file" || S.Kind == "redis" || S.Kind == "orm")
     Access = std::string(S.Kind == "repository" ? "" : S.Kind + " ") + flow::describe(S.Acc);
 
-  bool Identity = S.From.Identity;
+  // The value picks an ownership column (`WHERE owner_id = $1`, `INSERT
+  // INTO notes(author_id, ...)`): it says whose data, whatever its name.
+  bool Identity = S.From.Identity || S.IdentityColumn;
   if (Identity) {
     diag(Loc, "client-asserted identity '%0' from %1%2 selects whose data '%3' (%4) uses; the "
               "client can claim to be any user: take the acting user from the session or a "
@@ -315,6 +333,8 @@ void TrustedClientIdCheck::report(const ast::HandlerInfo &H, const ast::Function
   for (const VarDecl *V : S.From.Hops)
     if (V && V->getIdentifier() && !SM.isInSystemHeader(V->getLocation()))
       diag(V->getLocation(), "flows into '%0' here", DiagnosticIDs::Note) << V->getName();
+  if (S.Bind)
+    diag(S.Bind->getBeginLoc(), "bound to the statement here", DiagnosticIDs::Note);
   if (S.Inner)
     diag(S.Inner->getBeginLoc(), "the helper uses it in '%0' here", DiagnosticIDs::Note)
         << (S.InnerCallee.empty() ? std::string("an object access") : S.InnerCallee);

@@ -203,6 +203,8 @@ struct Collector : RecursiveASTVisitor<Collector> {
 
 using SummaryCache = std::map<const FunctionDecl *, std::shared_ptr<FunctionFlow>>;
 
+static const RecordDecl *contextRecord(QualType T, const ContextInfo &CI);
+
 struct FunctionFlow::Impl {
   const FunctionDecl *FD;
   const RequestModel &RM;
@@ -574,7 +576,7 @@ struct FunctionFlow::Impl {
       for (auto &F : Fields)
         if (F.first.first == V && F.second.Client)
           return F.second.Client;
-      if (Handler && V == Handler->RequestParam) {
+      if (Handler && Handler->isRequest(V)) {
         Origin O;
         O.Source = E;
         O.Kind = flow::SourceKind::Other;
@@ -593,10 +595,12 @@ struct FunctionFlow::Impl {
         auto It = Fields.find({V, ME->getMemberDecl()});
         if (It != Fields.end() && It->second.Client)
           return It->second.Client;
+        if (It != Fields.end() && It->second.Principal)
+          return std::nullopt;
         auto VI = Vars.find(V);
         if (VI != Vars.end() && VI->second.Client)
           return VI->second.Client;
-        if (Handler && V == Handler->RequestParam)
+        if (Handler && Handler->isRequest(V))
           return std::nullopt; // a request member not listed as a source
         return std::nullopt;
       }
@@ -744,6 +748,10 @@ struct FunctionFlow::Impl {
         auto It = Fields.find({V, ME->getMemberDecl()});
         if (It != Fields.end() && It->second.Principal)
           return true;
+        // A field known to hold client data (`ctx.path` next to
+        // `ctx.user_id`) is not the principal its record also holds.
+        if (It != Fields.end() && It->second.Client)
+          return false;
       }
       return principal(ME->getBase(), D + 1);
     }
@@ -878,6 +886,12 @@ struct FunctionFlow::Impl {
       merge(&Vars[V], client(Init), principal(Init), V);
       // `bool ok = can_edit(user, id);`
       const Expr *I = strip(Init);
+      // `PgResult chk(PQexecParams(...))`: a result holder of the service
+      // built from one call holds that call's answer.
+      if (const auto *CE = dyn_cast<CXXConstructExpr>(I))
+        if (CE->getNumArgs() == 1 && isUserCode(CE->getConstructor(), Ctx) &&
+            isa<CallExpr>(strip(CE->getArg(0))))
+          I = strip(CE->getArg(0));
       bool Neg = false;
       while (const auto *UO = dyn_cast<UnaryOperator>(I)) {
         if (UO->getOpcode() != UO_LNot)
@@ -994,7 +1008,7 @@ struct FunctionFlow::Impl {
         continue;
       const Expr *A = strip(C->getArg(I));
       if (isa<DeclRefExpr>(A) || isa<UnaryOperator>(A) || isa<MemberExpr>(A)) {
-        if (Handler && varOf(A) == Handler->RequestParam)
+        if (Handler && Handler->isRequest(varOf(A)))
           continue;
         if (Handler && varOf(A) == Handler->ResponseParam)
           continue;
@@ -1028,6 +1042,18 @@ struct FunctionFlow::Impl {
         return true;
       if (Summary && ((ownerMember(L) && (CR || PR)) || (ownerMember(R) && (CL || PL))))
         return true;
+      // A helper comparing a value it derived from one parameter with
+      // another parameter (`approver != me` after loading the report's
+      // approver by `report_id`): a check its callers make by passing the
+      // principal for `me`. Two parameters compared as they came in
+      // (`from == to`) are a sanity check, not this.
+      if (Summary && CL && CR) {
+        auto OL = client(L), OR = client(R);
+        const VarDecl *VL = varOf(L), *VR = varOf(R);
+        if (OL->Param >= 0 && OR->Param >= 0 && OL->Param != OR->Param &&
+            !(isa_and_nonnull<ParmVarDecl>(VL) && isa_and_nonnull<ParmVarDecl>(VR)))
+          return true;
+      }
       return false;
     }
     if (const auto *C = dyn_cast<CallExpr>(E)) {
@@ -1587,10 +1613,12 @@ struct FunctionFlow::Impl {
   /// - WHERE: compared with a key or ownership column; a client-asserted
   ///   identity compared with any column;
   /// - INSERT: a client-asserted identity in any column (it forges the
-  ///   actor), or the object the route names (`POST /tickets/:id/notes`) put
-  ///   into a key or ownership column (the new row hangs off it). Other
-  ///   inserted values are the row's contents: a body's product_id in an
-  ///   order line names a catalogue entry, not an object of someone else.
+  ///   actor), any client value put into an ownership column (`author_id`:
+  ///   the client says whose row it is), or the object the route names
+  ///   (`POST /tickets/:id/notes`) put into a key column (the new row hangs
+  ///   off it). Other inserted values are the row's contents: a body's
+  ///   product_id in an order line names a catalogue entry, not an object of
+  ///   someone else.
   ///
   /// A column holding a secret (`api_key = $1`, `share_token = ?`) is no
   /// key: the client proves it holds the secret (see credentialLookup).
@@ -1598,10 +1626,16 @@ struct FunctionFlow::Impl {
                  const Origin &O) const {
     if (FM.isSecretColumn(P.Column) && !O.Identity)
       return false;
+    // A row written with a client value as its owner (`INSERT INTO
+    // notes(author_id, ...)`): the client says whose row it is.
+    // `INSERT INTO enrollments(user_id, course_id) SELECT $1, id FROM courses
+    // WHERE id = $2 AND published`: the key picks a row anyone may read.
+    if (Sql.Verb == "INSERT" && P.Where && !O.Identity && FM.selectsPublicRows(Sql.WhereConstants))
+      return false;
     if (Sql.Verb == "INSERT")
-      return O.Identity ||
+      return O.Identity || P.OwnerColumn ||
              ((O.Kind == flow::SourceKind::RouteParameter || O.Kind == flow::SourceKind::Path) &&
-              (P.OwnerColumn || flow::isIdLikeName(P.Column)));
+              flow::isIdLikeName(P.Column));
     return P.KeyColumn || P.OwnerColumn || (O.Identity && P.Where);
   }
 
@@ -1657,6 +1691,28 @@ struct FunctionFlow::Impl {
     return Out;
   }
 
+  /// The first call after \p Bind that runs statement \p StmtVar (see
+  /// SinkSpec::ExecutedBy), or null.
+  const Expr *executionOf(const VarDecl *StmtVar, const Expr *Bind, const flow::SinkSpec &S) {
+    if (S.ExecutedBy.empty())
+      return nullptr;
+    const SourceManager &SM = Ctx.getSourceManager();
+    const Expr *Best = nullptr;
+    for (const Expr *E : Col.Exprs) {
+      const auto *C = dyn_cast<CallExpr>(E);
+      const FunctionDecl *F = C ? C->getDirectCallee() : nullptr;
+      if (!F || !SM.isBeforeInTranslationUnit(Bind->getBeginLoc(), C->getBeginLoc()) ||
+          (Best && !SM.isBeforeInTranslationUnit(C->getBeginLoc(), Best->getBeginLoc())))
+        continue;
+      if (std::find(S.ExecutedBy.begin(), S.ExecutedBy.end(), qualifiedName(F)) ==
+              S.ExecutedBy.end() ||
+          statementVar(C, S) != StmtVar)
+        continue;
+      Best = C;
+    }
+    return Best;
+  }
+
   void modelSink(const Expr *Call, const flow::SinkSpec &S, llvm::ArrayRef<const Expr *> Args,
                  llvm::ArrayRef<std::string> Names = {}) {
     struct Cand {
@@ -1684,6 +1740,11 @@ struct FunctionFlow::Impl {
     std::optional<flow::SqlStatementInfo> Sql;
     std::optional<RecoveredSql> Rec;
     const VarDecl *StmtVar = statementVar(Call, S);
+    if (const Expr *X = StmtVar ? executionOf(StmtVar, Call, S) : nullptr) {
+      U.Bind = Call;
+      U.Call = X;
+      U.Callee = calleeText(X);
+    }
     if (S.Kind == "sql") {
       LastSql.reset();
       if (S.SqlArg >= 0 && static_cast<unsigned>(S.SqlArg) < Args.size())
@@ -2124,6 +2185,9 @@ struct FunctionFlow::Impl {
         if (FunctionFlow *Sum = summaryOf(F)) {
           unsigned Shift = objectArgs(C);
           for (unsigned I = 0; I + Shift < C->getNumArgs(); ++I) {
+            // A route function given the context is analysed on its own.
+            if (Opts.Contexts && Opts.Contexts->entryParam(F, I))
+              continue;
             const SinkUse *Inner = Sum->paramSink(I);
             if (!Inner)
               continue;
@@ -2258,6 +2322,13 @@ struct FunctionFlow::Impl {
           if (X != From && MC->getMethodDecl() && MC->getMethodDecl()->getIdentifier() &&
               MC->getMethodDecl()->getName() == "empty")
             Flip = !Flip;
+        // `chk.rows() == 0`, `PQntuples(r) == 0`: no rows means no.
+        if (const auto *BO = dyn_cast<BinaryOperator>(X))
+          if (X != From && BO->getOpcode() == BO_EQ)
+            for (const Expr *Side : {BO->getLHS(), BO->getRHS()})
+              if (const auto *IL = dyn_cast<IntegerLiteral>(Side->IgnoreParenImpCasts()))
+                if (IL->getValue() == 0)
+                  Flip = !Flip;
         if (X == Top)
           break;
       }
@@ -2351,6 +2422,15 @@ struct FunctionFlow::Impl {
   bool authorized(const SinkUse &U) {
     if (U.OwnerScoped)
       return true;
+    // Reported at the statement's execution: a guard on every path to the
+    // bind that gave it the value counts as well as one before the run.
+    if (U.Bind) {
+      SinkUse AtBind = U;
+      AtBind.Call = U.Bind;
+      AtBind.Bind = nullptr;
+      if (authorized(AtBind))
+        return true;
+    }
     if (!buildCfg())
       return false;
     const CFGBlock *SB = SM->getBlock(U.Call);
@@ -2459,6 +2539,10 @@ struct FunctionFlow::Impl {
           Vars[P].Principal = true;
           continue;
         }
+        // A context record holds what the handlers put in it, field by field
+        // (seeded below): `c.staff_id` is the principal even here.
+        if (Opts.Contexts && contextRecord(P->getType(), *Opts.Contexts))
+          continue;
         Vars[P].Client = O;
       }
     }
@@ -2488,9 +2572,10 @@ struct FunctionFlow::Impl {
         if (It->second.Principal && !S.Client)
           S.Principal = true;
       }
-    if (Opts.Contexts && !Opts.Contexts->Called.count(FD->getCanonicalDecl()))
+    // Context records start with what the handlers put in them.
+    if (Opts.Contexts)
       for (const ParmVarDecl *P : FD->parameters()) {
-        const auto *RD = P->getType().getNonReferenceType()->getAsRecordDecl();
+        const RecordDecl *RD = contextRecord(P->getType(), *Opts.Contexts);
         if (!RD)
           continue;
         for (const FieldDecl *F : RD->fields()) {
@@ -2657,6 +2742,7 @@ ContextInfo contextFields(ASTContext &Ctx, const RequestModel &RM, const FlowOpt
   struct Store {
     const FieldDecl *Field;
     const Expr *Value;
+    const VarDecl *Base; ///< the record written to, when a variable
   };
   struct StoreFinder : RecursiveASTVisitor<StoreFinder> {
     ASTContext &Ctx;
@@ -2674,7 +2760,11 @@ ContextInfo contextFields(ASTContext &Ctx, const RequestModel &RM, const FlowOpt
           L = strip(OC->getArg(0));
       if (const auto *ME = dyn_cast<MemberExpr>(L))
         if (!isa<CXXThisExpr>(ME->getBase()->IgnoreParenImpCasts()) && userField(ME->getMemberDecl()))
-          Stores.push_back({cast<FieldDecl>(ME->getMemberDecl()), V});
+        {
+          const auto *DR = dyn_cast<DeclRefExpr>(strip(ME->getBase()));
+          Stores.push_back({cast<FieldDecl>(ME->getMemberDecl()), V,
+                            DR ? dyn_cast<VarDecl>(DR->getDecl()) : nullptr});
+        }
     }
     bool VisitBinaryOperator(BinaryOperator *B) {
       if (B->getOpcode() == BO_Assign)
@@ -2726,7 +2816,7 @@ ContextInfo contextFields(ASTContext &Ctx, const RequestModel &RM, const FlowOpt
       for (const FieldDecl *F : RD->fields()) {
         if (I >= IL->getNumInits())
           break;
-        Stores.push_back({F, IL->getInit(I++)});
+        Stores.push_back({F, IL->getInit(I++), V});
       }
       return true;
     }
@@ -2749,9 +2839,28 @@ ContextInfo contextFields(ASTContext &Ctx, const RequestModel &RM, const FlowOpt
     void handler(const FunctionDecl *F) {
       if (!F || !F->hasBody() || F->isDependentContext() || !Seen.insert(F).second)
         return;
-      if (!RM.handlerOf(F))
-        return;
+      All.push_back(F);
+      auto H = RM.handlerOf(F);
       StoreFinder SF(Ctx);
+      if (!H) {
+        // A helper that sets who the caller is on a record it is given
+        // (`resolve_session(ctx, token)`: `ctx.user_id = row[0]` of a session
+        // lookup by token): those fields hold the principal.
+        bool IntoParam = false;
+        SF.TraverseStmt(F->getBody());
+        for (const Store &S : SF.Stores)
+          IntoParam = IntoParam || isa_and_nonnull<ParmVarDecl>(S.Base);
+        if (!IntoParam)
+          return;
+        FunctionFlow Flow(F, RM, Ctx, Opts, 0, nullptr, /*Summary=*/true);
+        for (const Store &S : SF.Stores)
+          if (isa_and_nonnull<ParmVarDecl>(S.Base) && Flow.isPrincipal(S.Value)) {
+            const Origin *O = Flow.clientOrigin(S.Value);
+            if (!O || O->Param >= 0)
+              HelperPrincipal.insert(S.Field);
+          }
+        return;
+      }
       SF.TraverseStmt(F->getBody());
       // A handler method handing over to another handler method of its
       // object (`handle(req, resp, *me)`, overridden by each route class).
@@ -2764,7 +2873,9 @@ ContextInfo contextFields(ASTContext &Ctx, const RequestModel &RM, const FlowOpt
         return;
       FunctionFlow Flow(F, RM, Ctx, Opts);
       for (const auto &Args : SF.Indirect)
-        IndirectCalls.push_back({&Args, std::make_shared<std::vector<std::pair<std::optional<Origin>, bool>>>()});
+        IndirectCalls.push_back(
+            {&Args, std::make_shared<std::vector<std::pair<std::optional<Origin>, bool>>>(),
+             H->Spec});
       for (size_t K = IndirectCalls.size() - SF.Indirect.size(); K < IndirectCalls.size(); ++K)
         for (const Expr *A : *IndirectCalls[K].Args) {
           const Origin *O = Flow.clientOrigin(A);
@@ -2790,6 +2901,7 @@ ContextInfo contextFields(ASTContext &Ctx, const RequestModel &RM, const FlowOpt
         if (O && !CF.Client) {
           CF.Client = *O;
           CF.Client->Hops.clear();
+          CF.Spec = H->Spec;
         }
         if (!O && Flow.isPrincipal(S.Value))
           CF.Principal = true;
@@ -2822,7 +2934,10 @@ ContextInfo contextFields(ASTContext &Ctx, const RequestModel &RM, const FlowOpt
     struct IndirectCall {
       const std::vector<const Expr *> *Args;
       std::shared_ptr<std::vector<std::pair<std::optional<Origin>, bool>>> Values;
+      const flow::HandlerSpec *Spec;
     };
+    std::vector<const FunctionDecl *> All; // user functions and lambdas with a body
+    std::set<const FieldDecl *> HelperPrincipal; // see handler()
     std::vector<IndirectCall> IndirectCalls;
     std::vector<std::vector<std::vector<const Expr *>>> Keep;
   } Fi(Ctx, RM, Opts, Out);
@@ -2877,6 +2992,7 @@ ContextInfo contextFields(ASTContext &Ctx, const RequestModel &RM, const FlowOpt
         if (O && !CF.Client) {
           CF.Client = *O;
           CF.Client->Hops.clear();
+          CF.Spec = IC.Spec;
         }
         CF.Principal = CF.Principal || Pr;
       }
@@ -2885,11 +3001,63 @@ ContextInfo contextFields(ASTContext &Ctx, const RequestModel &RM, const FlowOpt
   for (auto &P : Out.Params)
     if (P.second.Client)
       P.second.Principal = false;
+  for (const FieldDecl *F : Fi.HelperPrincipal)
+    Out.Fields[F].Principal = true;
   // A field written with client data somewhere is not the principal.
-  for (auto &F : Out.Fields)
+  for (auto &F : Out.Fields) {
     if (F.second.Client)
       F.second.Principal = false;
+    // The principal's own type (`Principal p; p.fleet_id = row[1];` in the
+    // session lookup) is no context: its values are the caller.
+    const auto *RD = cast<RecordDecl>(F.first->getParent()->getCanonicalDecl());
+    if (!Opts.PrincipalTypes.count(RD))
+      Out.Records.insert(RD);
+  }
+
+  // Entries: functions that are no handlers but start from client data.
+  // Predicates (`bool can_edit(Ctx &)`) are guards their callers use, not
+  // routes.
+  for (const FunctionDecl *F : Fi.All) {
+    if (RM.handlerOf(F) || F->getReturnType()->isBooleanType())
+      continue;
+    const flow::HandlerSpec *Spec = nullptr;
+    for (unsigned I = 0; I < F->getNumParams() && !Spec; ++I) {
+      if (const RecordDecl *RD = contextRecord(F->getParamDecl(I)->getType(), Out))
+        for (const FieldDecl *Fd : RD->fields()) {
+          auto It = Out.Fields.find(Fd);
+          if (It != Out.Fields.end() && It->second.Client && It->second.Spec) {
+            Spec = It->second.Spec;
+            break;
+          }
+        }
+      if (!Spec && !Out.Called.count(F->getCanonicalDecl())) {
+        auto It = Out.Params.find({F->getCanonicalDecl(), I});
+        if (It != Out.Params.end() && It->second.Client)
+          Spec = It->second.Spec;
+      }
+    }
+    if (Spec)
+      Out.Entries.emplace(F->getCanonicalDecl(), std::make_pair(F, Spec));
+  }
   return Out;
+}
+
+/// The record \p T is (through references and pointers) when handlers fill
+/// some of its fields from the request.
+static const RecordDecl *contextRecord(QualType T, const ContextInfo &CI) {
+  T = T.getNonReferenceType();
+  if (const auto *PT = T->getAs<PointerType>())
+    T = PT->getPointeeType();
+  const auto *RD = T->getAsRecordDecl();
+  if (!RD || !CI.Records.count(cast<RecordDecl>(RD->getCanonicalDecl())))
+    return nullptr;
+  return RD;
+}
+
+bool ContextInfo::entryParam(const FunctionDecl *F, unsigned I) const {
+  if (!F || I >= F->getNumParams() || !Entries.count(F->getCanonicalDecl()))
+    return false;
+  return contextRecord(F->getParamDecl(I)->getType(), *this) != nullptr;
 }
 
 } // namespace prodready::ast

@@ -73,6 +73,8 @@ struct Origin {
 struct ContextField {
   std::optional<Origin> Client;
   bool Principal = false;
+  /// The framework of the handler that filled it with client data.
+  const flow::HandlerSpec *Spec = nullptr;
 };
 struct ContextInfo {
   std::map<const clang::FieldDecl *, ContextField> Fields;
@@ -90,6 +92,21 @@ struct ContextInfo {
   std::map<std::pair<const clang::FunctionDecl *, unsigned>, ContextField> Params;
   /// Functions called directly somewhere in user code (canonical).
   std::set<const clang::FunctionDecl *> Called;
+  /// Route functions that take no request but start from client data: a
+  /// parameter of a context record (`Reply publish(RequestCtx &ctx)`, called
+  /// by a dispatcher with the context a handler filled), or parameters a
+  /// table dispatcher passes (see Params). They are analysed as entries, with
+  /// the framework of the handler that feeds them; the callers' flows leave
+  /// the context parameter's accesses to them. Keyed by canonical function,
+  /// the value is the definition and its framework.
+  std::map<const clang::FunctionDecl *,
+           std::pair<const clang::FunctionDecl *, const flow::HandlerSpec *>>
+      Entries;
+  /// Records some of whose fields a handler fills from the request (canonical).
+  std::set<const clang::RecordDecl *> Records;
+  /// True when parameter \p I of \p F is a context record and \p F is an
+  /// entry of its own.
+  bool entryParam(const clang::FunctionDecl *F, unsigned I) const;
 };
 
 struct FlowOptions {
@@ -118,6 +135,9 @@ struct SinkUse {
   flow::Access Acc = flow::Access::Any;
   std::string What;                   ///< "SELECT … FROM docs", "write", ...
   std::string Callee;                 ///< as written: "txn.exec_params"
+  /// When the access is reported at the statement's execution
+  /// (`sqlite3_step(st)`): the bind call that gave it the value.
+  const clang::Expr *Bind = nullptr;
   /// For calls of helpers: the sink inside the helper.
   const clang::Expr *Inner = nullptr;
   std::string InnerCallee;            ///< as written there: "txn.exec_params", "db() <<"

@@ -6,6 +6,7 @@
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/ParentMapContext.h"
 #include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/Basic/SourceManager.h"
 #include "clang/AST/PrettyPrinter.h"
 
 #include <algorithm>
@@ -173,6 +174,52 @@ const flow::HandlerSpec *RequestModel::handlerSpecFor(QualType T) const {
 
 bool RequestModel::isRequestType(QualType T) const { return handlerSpecFor(T) != nullptr; }
 
+/// A function that reads a request from the network into a local
+/// (`http::request<...> req; http::read(sock, buf, req, ec);`): the local is
+/// its request. Only the readers listed in the model count, so a client that
+/// builds a request to send is no handler.
+bool RequestModel::readRequest(const FunctionDecl *FD, HandlerInfo &H) const {
+  if (!FD->hasBody() || !FD->getBody())
+    return false;
+  bool AnyReaders = false;
+  for (const auto &S : FM->Handlers)
+    AnyReaders = AnyReaders || (S.Enabled && !S.Readers.empty());
+  if (!AnyReaders ||
+      FD->getASTContext().getSourceManager().isInSystemHeader(FD->getLocation()))
+    return false;
+  struct Finder : RecursiveASTVisitor<Finder> {
+    const RequestModel &RM;
+    HandlerInfo &H;
+    Finder(const RequestModel &R, HandlerInfo &I) : RM(R), H(I) {}
+    bool TraverseLambdaExpr(LambdaExpr *) { return true; } // its own function
+    bool VisitCallExpr(CallExpr *C) {
+      const FunctionDecl *Callee = C->getDirectCallee();
+      if (!Callee || H.Spec)
+        return true;
+      std::string Name;
+      for (const Expr *A : C->arguments()) {
+        const auto *DR = dyn_cast<DeclRefExpr>(A->IgnoreParenImpCasts());
+        const auto *V = DR ? dyn_cast<VarDecl>(DR->getDecl()) : nullptr;
+        if (!V || !V->isLocalVarDecl())
+          continue;
+        const flow::HandlerSpec *S = RM.handlerSpecFor(V->getType());
+        if (!S || S->Readers.empty())
+          continue;
+        if (Name.empty())
+          Name = qualifiedName(Callee);
+        if (std::find(S->Readers.begin(), S->Readers.end(), Name) != S->Readers.end()) {
+          H.Spec = S;
+          H.RequestVar = V;
+          return false;
+        }
+      }
+      return true;
+    }
+  } F(*this, H);
+  F.TraverseStmt(FD->getBody());
+  return H.Spec != nullptr;
+}
+
 std::optional<HandlerInfo> RequestModel::handlerOf(const FunctionDecl *FD) const {
   if (!FD)
     return std::nullopt;
@@ -186,7 +233,7 @@ std::optional<HandlerInfo> RequestModel::handlerOf(const FunctionDecl *FD) const
         continue;
       }
   }
-  if (!H.Spec)
+  if (!H.Spec && !readRequest(FD, H))
     return std::nullopt;
   if (!H.Spec->ResponseType.empty())
     for (const ParmVarDecl *P : FD->parameters())

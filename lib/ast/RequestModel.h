@@ -54,6 +54,14 @@ struct HandlerInfo {
   /// The parameter whose type is the framework's request type (may be null
   /// for callbacks recognised only through their registration).
   const clang::ParmVarDecl *RequestParam = nullptr;
+  /// A request the function declares and fills from the network itself
+  /// (`http::request<...> req; http::read(sock, buf, req);`), when it takes
+  /// none as a parameter.
+  const clang::VarDecl *RequestVar = nullptr;
+  /// True when \p V is the request (parameter or local).
+  bool isRequest(const clang::VarDecl *V) const {
+    return V && (V == (const clang::VarDecl *)RequestParam || V == RequestVar);
+  }
   /// The parameter of the framework's response type, when there is one.
   const clang::ParmVarDecl *ResponseParam = nullptr;
   /// The model entry for the framework (never null).
@@ -119,6 +127,7 @@ public:
 
 private:
   const flow::HandlerSpec *handlerSpecFor(clang::QualType T) const;
+  bool readRequest(const clang::FunctionDecl *FD, HandlerInfo &H) const;
   static void readConstraints(const clang::Expr *E, RouteInfo &Info);
   static void chainedHandler(const clang::CallExpr *Call, RouteInfo &Info,
                              const clang::FunctionDecl **Handler);

@@ -191,6 +191,9 @@ std::shared_ptr<FlowModel> FlowModel::build(const model::Model &M,
         Errors.push_back(E.error("route-parameters must be 'extra-parameters'", "route-parameters"));
     }
     model::getStringList(E, "template-args", H.TemplateArgs, Errors, false);
+    model::getStringList(E, "readers", H.Readers, Errors, false);
+    for (auto &R : H.Readers)
+      R = std::string(stripGlobal(R));
     auto En = E.Value->find("enabled");
     if (En != E.Value->end() && En->is_boolean())
       H.Enabled = En->get<bool>();
@@ -258,6 +261,9 @@ std::shared_ptr<FlowModel> FlowModel::build(const model::Model &M,
     model::getInt(E, "values-from", Base.ValuesFrom, Errors, false);
     model::getInt(E, "sql-arg", Base.SqlArg, Errors, false);
     model::getInt(E, "statement-arg", Base.StatementArg, Errors, false);
+    model::getStringList(E, "executed-by", Base.ExecutedBy, Errors, false);
+    for (auto &X : Base.ExecutedBy)
+      X = std::string(stripGlobal(X));
     Base.Acc = parseAccess(E, Errors);
     std::string Ctor;
     model::getString(E, "constructor-of", Ctor, Errors, false);

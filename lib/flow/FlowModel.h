@@ -67,6 +67,10 @@ struct HandlerSpec {
   /// Leading template arguments the request type must have, as printed
   /// ("true" for Boost.Beast's message<isRequest = true, ...>). Empty: any.
   std::vector<std::string> TemplateArgs;
+  /// Functions that fill a request value from the network (Boost.Beast
+  /// `http::read(stream, buffer, req)`): a function that declares a request
+  /// of this type and hands it to one of them serves requests itself.
+  std::vector<std::string> Readers;
 };
 
 struct RouteSpec {
@@ -102,6 +106,10 @@ struct SinkSpec {
   int ValuesFrom = -1;       ///< or: every argument from this index on
   int SqlArg = -1;           ///< argument that is SQL text (spliced values)
   int StatementArg = -1;     ///< statement handle (bind APIs): -2 = object
+  /// Bind APIs: the calls that run the statement (`sqlite3_step`,
+  /// `Statement::executeStep`), same statement argument. The access is
+  /// reported there, where it happens.
+  std::vector<std::string> ExecutedBy;
   std::string Kind;          ///< "sql", "file", "redis", "orm"
   Access Acc = Access::Any;
   bool isValueArg(int I) const;

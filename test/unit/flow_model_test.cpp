@@ -193,6 +193,41 @@ TEST(FlowModel, SqlStreams) {
   EXPECT_EQ(FM->streamRole("std::ostream::operator<<"), R::None);
 }
 
+TEST(FlowModel, RequestReadersAndStatementRuns) {
+  std::vector<model::ModelError> Errors;
+  auto FM = builtin(Errors);
+  const HandlerSpec *Beast = nullptr;
+  for (const auto &H : FM->Handlers)
+    if (H.Framework == "Boost.Beast")
+      Beast = &H;
+  ASSERT_NE(Beast, nullptr);
+  EXPECT_EQ(Beast->Readers, (std::vector<std::string>{"boost::beast::http::read",
+                                                       "boost::beast::http::async_read"}));
+  const SinkSpec *B = FM->sinkForFunction("sqlite3_bind_int64");
+  ASSERT_NE(B, nullptr);
+  EXPECT_EQ(B->ExecutedBy, std::vector<std::string>{"sqlite3_step"});
+  const SinkSpec *M = FM->sinkForFunction("sql::PreparedStatement::setInt64");
+  ASSERT_NE(M, nullptr);
+  EXPECT_EQ(M->ExecutedBy.size(), 3u);
+  EXPECT_TRUE(FM->sinkForFunction("pqxx::transaction_base::exec_params")->ExecutedBy.empty());
+
+  auto Path = writeTemp("flow_readers.json", R"({"prodready-model": 1, "name": "bad",
+    "request-handlers": [{"framework": "X", "request-type": "::x::Req", "readers": 7}],
+    "data-sinks": [{"kind": "sql", "functions": ["::x::bind"], "value-args": [1],
+                    "statement-arg": 0, "executed-by": [3]}]})");
+  std::vector<model::ModelError> Bad;
+  auto Mo = model::Model::load({Path}, Bad);
+  ASSERT_TRUE(Bad.empty());
+  FlowModel::build(*Mo, Bad);
+  std::string All;
+  for (auto &E : Bad)
+    All += E.str() + "\n";
+  EXPECT_NE(All.find("/request-handlers/0"), std::string::npos) << All;
+  EXPECT_NE(All.find("readers"), std::string::npos) << All;
+  EXPECT_NE(All.find("executed-by"), std::string::npos) << All;
+  std::remove(Path.c_str());
+}
+
 TEST(FlowModel, SecretColumns) {
   std::vector<model::ModelError> Errors;
   auto FM = builtin(Errors);

@@ -6,8 +6,11 @@ Labels: a comment `EXPECT: idor`, `EXPECT: identity` (a finding is due) or
 `EXPECT: ok` (must stay quiet) on the line of the object access (or up to two
 lines below its first line, for calls spanning lines). A warning on a line with
 no label within that window counts as a false positive, unless it reports an
-access inside a helper (note "the helper uses it in ... here") whose line
-carries a due label: then it hits that label.
+access inside a helper (note "the helper uses it in ... here") or a statement
+whose values were bound earlier (reported at its execution, with the note
+"bound to the statement here") whose line carries a due label: then it hits
+that label. (Corpus writers label a prepared statement's access on the bind
+call or on the execution; both are the same access.)
 
 usage: score.py --module build/lib/prodready-tidy-module.so [--llvm-bin /usr/lib/llvm-19/bin]
                 [--no-anchor] [--json out.json]
@@ -40,11 +43,11 @@ def labels(path):
     return out
 
 
-HELPER_NOTE = "note: the helper uses it in"
+ACCESS_NOTES = ("note: the helper uses it in", "note: bound to the statement here")
 
 
 def warnings(text, path, marker):
-    """(line, message, helper_lines): helper_lines are the lines of the
+    """(line, message, helper_lines): helper_lines are the lines of the access notes (see ACCESS_NOTES), e.g. the
     warning's "the helper uses it in '...' here" notes (an access inside a
     helper, reported at the call)."""
     base = os.path.basename(path)
@@ -56,7 +59,7 @@ def warnings(text, path, marker):
         if m.group(4) == "warning":
             if marker in line:
                 found.append((int(m.group(2)), m.group(5), []))
-        elif found and HELPER_NOTE in line:
+        elif found and any(n in line for n in ACCESS_NOTES):
             found[-1][2].append(int(m.group(2)))
     return found
 

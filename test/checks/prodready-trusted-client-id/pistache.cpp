@@ -40,8 +40,8 @@ public:
     int id = request.param(":id").as<int>();
     SQLite::Statement q(db_, "DELETE FROM documents WHERE id = :id");
     q.bind(":id", id);
-    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: object id 'id' from route parameter 'id' of 'DELETE /docs/:id' reaches 'q.bind' (DELETE … FROM documents)
     q.exec();
+    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: object id 'id' from route parameter 'id' of 'DELETE /docs/:id' reaches 'q.exec' (DELETE … FROM documents)
     response.send(Http::Code::No_Content);
   }
 

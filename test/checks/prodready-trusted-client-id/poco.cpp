@@ -41,8 +41,8 @@ public:
     sqlite3_stmt *st = nullptr;
     sqlite3_prepare_v2(db, "DELETE FROM docs WHERE id = ?", -1, &st, nullptr);
     sqlite3_bind_int(st, 1, Poco::NumberParser::parse(form.get("doc_id")));
-    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: object id 'doc_id' from query parameter 'doc_id' reaches 'sqlite3_bind_int' (DELETE … FROM docs) without an authorization check
     sqlite3_step(st);
+    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: object id 'doc_id' from query parameter 'doc_id' reaches 'sqlite3_step' (DELETE … FROM docs) without an authorization check
     resp.send();
   }
 };

@@ -182,9 +182,9 @@ void routes(httplib::Server &svr) {
     sqlite3_stmt *st = nullptr;
     sqlite3_prepare_v2(db, "INSERT INTO timesheets (employee_id, hours) VALUES (?, ?)", -1, &st, nullptr);
     sqlite3_bind_int64(st, 1, std::stol(who));
-    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: client-asserted identity 'who' from header 'X-Employee-Id' of 'POST /timesheets' selects whose data 'sqlite3_bind_int64' (INSERT INTO timesheets) uses
     sqlite3_bind_double(st, 2, std::stod(req.get_param_value("hours")));
     sqlite3_step(st);
+    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: client-asserted identity 'who' from header 'X-Employee-Id' of 'POST /timesheets' selects whose data 'sqlite3_step' (INSERT INTO timesheets) uses
     sqlite3_finalize(st);
     res.status = 201;
   });
@@ -272,7 +272,7 @@ void more_routes(httplib::Server &svr) {
     sqlite3_stmt *st = nullptr;
     sqlite3_prepare_v2(db, "SELECT id FROM orders WHERE buyer = ?", -1, &st, nullptr);
     sqlite3_bind_text(st, 1, req.get_param_value("buyer").c_str(), -1, SQLITE_TRANSIENT);
-    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: object id 'buyer' from query parameter 'buyer' of 'GET /orders-of' reaches 'sqlite3_bind_text' (SELECT … FROM orders)
+    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: client-asserted identity 'buyer' from query parameter 'buyer' of 'GET /orders-of' selects whose data 'sqlite3_bind_text' (SELECT … FROM orders) uses
     sqlite3_finalize(st);
   });
   // The same column bound to the caller scopes the rows.
@@ -293,10 +293,10 @@ void insert_routes(httplib::Server &svr) {
     sqlite3_stmt *st = nullptr;
     sqlite3_prepare_v2(db, "INSERT INTO notes (ticket_id, author_id, text) VALUES (?, ?, ?)", -1, &st, nullptr);
     sqlite3_bind_int64(st, 1, std::stol(req.matches[1]));
-    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: object id 'std::stol(req.matches[1])' from route parameter of 'POST /tickets/(\d+)/notes' reaches 'sqlite3_bind_int64' (INSERT INTO notes)
     sqlite3_bind_int64(st, 2, me.id);
     sqlite3_bind_text(st, 3, req.body.c_str(), -1, SQLITE_TRANSIENT);
     sqlite3_step(st);
+    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: object id 'std::stol(req.matches[1])' from route parameter of 'POST /tickets/(\d+)/notes' reaches 'sqlite3_step' (INSERT INTO notes)
     sqlite3_finalize(st);
   });
   // A catalogue entry named in the body is the new row's contents.

@@ -106,8 +106,8 @@ void mysql_routes(httplib::Server &srv) {
     Stmt upd = prepare("UPDATE signups SET note = ? WHERE id = ?");
     upd->setString(1, req.body);
     upd->setInt64(2, id);
-    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: object id 'id' from route parameter of 'PUT /signups/(\d+)/note' reaches 'upd->setInt64' (UPDATE signups)
     upd->executeUpdate();
+    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: object id 'id' from route parameter of 'PUT /signups/(\d+)/note' reaches 'upd->executeUpdate' (UPDATE signups)
   });
 
   srv.Put(R"(/my/signups/(\d+)/note)", [](const httplib::Request &req, httplib::Response &res) {
@@ -232,7 +232,7 @@ void secret_routes(httplib::Server &srv) {
   srv.Get(R"(/shared/([a-z0-9]+)/(\d+))", [](const httplib::Request &req, httplib::Response &res) {
     SQLite::Statement q(*store, "SELECT analyte FROM results WHERE sample_id = ?");
     q.bind(1, std::stol(req.matches[2]));
-    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: object id 'std::stol(req.matches[2])' from route parameter of 'GET /shared/([a-z0-9]+)/(\d+)' reaches 'q.bind' (SELECT … FROM results)
     q.executeStep();
+    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: object id 'std::stol(req.matches[2])' from route parameter of 'GET /shared/([a-z0-9]+)/(\d+)' reaches 'q.executeStep' (SELECT … FROM results)
   });
 }

@@ -275,12 +275,24 @@ struct FunctionFlow::Impl {
     return Out;
   }
 
-  /// `c.front()`, `c.back()`, `c[0]`, `c.at(0)` on a container.
+  /// `c.front()`, `c.back()`, `c[0]`, `c.at(0)` on a list the client sent
+  /// (a standard container or a JSON array). Not a row of a lookup's result
+  /// (`r[0][0]` of a `pqxx::result`): that is the object itself.
   static bool elementPick(const Expr *A) {
     A = strip(A);
+    auto ListType = [](const Expr *Obj) {
+      QualType T = Obj->getType().getNonReferenceType();
+      if (const auto *PT = T->getAs<PointerType>())
+        T = PT->getPointeeType();
+      const auto *RD = T->getAsCXXRecordDecl();
+      if (!RD)
+        return false;
+      std::string N = qualifiedName(RD);
+      return llvm::StringRef(N).starts_with("std::") || llvm::StringRef(N).starts_with("nlohmann::");
+    };
     if (const auto *MC = dyn_cast<CXXMemberCallExpr>(A))
       if (const auto *M = MC->getMethodDecl())
-        if (M->getIdentifier()) {
+        if (M->getIdentifier() && ListType(MC->getImplicitObjectArgument())) {
           if (M->getName() == "front" || M->getName() == "back")
             return true;
           if (M->getName() == "at" && MC->getNumArgs() == 1 && isa<IntegerLiteral>(strip(MC->getArg(0))))
@@ -288,7 +300,7 @@ struct FunctionFlow::Impl {
         }
     if (const auto *OC = dyn_cast<CXXOperatorCallExpr>(A))
       if (OC->getOperator() == OO_Subscript && OC->getNumArgs() == 2 &&
-          isa<IntegerLiteral>(strip(OC->getArg(1))))
+          isa<IntegerLiteral>(strip(OC->getArg(1))) && ListType(OC->getArg(0)))
         return true;
     return false;
   }
@@ -734,6 +746,10 @@ struct FunctionFlow::Impl {
       auto It = Vars.find(V);
       if (It != Vars.end() && It->second.Principal)
         return true;
+      // A context record holds the principal next to client data
+      // (`c.who`, `c.req`): only its principal fields are the principal.
+      if (Opts.Contexts && contextRecord(V->getType(), *Opts.Contexts))
+        return false;
       for (auto &F : Fields)
         if (F.first.first == V && F.second.Principal)
           return true;
@@ -1550,7 +1566,8 @@ struct FunctionFlow::Impl {
   std::optional<flow::SqlStatementInfo> sqlOf(const Expr *SqlE) {
     RecoveryOptions RO;
     RO.Placeholder = flow::SqlHole;
-    const Expr *E = strip(SqlE);
+    // `prepareStatement("…")` takes a sql::SQLString built from the literal.
+    const Expr *E = strip(stripTextWrappers(SqlE));
     // sql.c_str(), sql.data()
     if (const auto *MC = dyn_cast<CXXMemberCallExpr>(E))
       if (const auto *M = MC->getMethodDecl())
@@ -2405,6 +2422,16 @@ struct FunctionFlow::Impl {
         auto It = V ? GuardVars.find(V) : GuardVars.end();
         if (It == GuardVars.end())
           continue;
+        // `role[0][0] != "maintainer"` reads a column of the lookup's row:
+        // that is another test, not the lookup's yes/no.
+        bool Element = false;
+        for (const Stmt *X = D; X && X != TC; X = PM->getParent(X))
+          if (isa<ArraySubscriptExpr>(X) ||
+              (isa<CXXOperatorCallExpr>(X) &&
+               cast<CXXOperatorCallExpr>(X)->getOperator() == OO_Subscript))
+            Element = true;
+        if (Element)
+          continue;
         GuardSite S;
         S.Block = B;
         S.Condition = true;
@@ -2566,6 +2593,9 @@ struct FunctionFlow::Impl {
           continue;
         VarState &S = Vars[FD->getParamDecl(I)];
         if (S.Principal) // of a principal type (see FlowOptions::PrincipalTypes)
+          continue;
+        // A context record: field by field (below), not as a whole.
+        if (contextRecord(FD->getParamDecl(I)->getType(), *Opts.Contexts))
           continue;
         if (It->second.Client && !S.Client)
           S.Client = It->second.Client;

@@ -246,6 +246,10 @@ SqlStatementInfo analyseSql(std::string_view Sql, const std::regex &Owner) {
   std::string LastIdent; // for `col IN (`
   bool InList = false;
   std::string InListColumn;
+  // `token_digest = encode(digest($1, 'sha256'), 'hex')`, `key_hash =
+  // SHA2(?, 256)`: a placeholder inside a call compared with a column is
+  // compared with that column. (paren depth of the call, column)
+  std::vector<std::pair<int, std::string>> CallColumns;
   for (size_t I = 0; I < Toks.size(); ++I) {
     const Token &T = Toks[I];
     if (T.Kind == Tok::Ident) {
@@ -268,7 +272,13 @@ SqlStatementInfo analyseSql(std::string_view Sql, const std::regex &Owner) {
         InList = true;
         InListColumn = Prev2;
       }
+      if (InWhere && I >= 3 && Toks[I - 1].Kind == Tok::Ident && !isKeyword(Toks[I - 1].Text) &&
+          Toks[I - 2].Kind == Tok::Op && Toks[I - 2].Text == "=" &&
+          Toks[I - 3].Kind == Tok::Ident && !isKeyword(Toks[I - 3].Text))
+        CallColumns.push_back({Depth, Toks[I - 3].Text});
     } else if (T.Kind == Tok::Op && T.Text == ")") {
+      while (!CallColumns.empty() && CallColumns.back().first >= Depth)
+        CallColumns.pop_back();
       --Depth;
       InInsertColumns = false;
       InList = false;
@@ -302,6 +312,8 @@ SqlStatementInfo analyseSql(std::string_view Sql, const std::regex &Owner) {
                  Toks[I + 1].Text == "=" && Toks[I + 2].Kind == Tok::Ident &&
                  !isKeyword(Toks[I + 2].Text))
           Classify(P, Toks[I + 2].Text);
+        else if (!CallColumns.empty())
+          Classify(P, CallColumns.back().second);
       } else if (InValues && Depth == 1 &&
                  ValueIndex < static_cast<int>(InsertColumns.size())) {
         // INSERT: the column is recorded; only ownership matters there.

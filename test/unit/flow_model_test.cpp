@@ -128,6 +128,10 @@ TEST(FlowModel, IdentityNames) {
   EXPECT_TRUE(FM->isCredentialCookie("session_token"));
   EXPECT_TRUE(FM->isCredentialCookie("JSESSIONID"));
   EXPECT_TRUE(FM->isCredentialCookie("auth"));
+  EXPECT_TRUE(FM->isCredentialCookie("SRSESSION"));
+  EXPECT_TRUE(FM->isCredentialCookie("castline_sess"));
+  EXPECT_TRUE(FM->isCredentialCookie("xtoken"));
+  EXPECT_FALSE(FM->isCredentialCookie("basid"));
   EXPECT_FALSE(FM->isCredentialCookie("member"));
   EXPECT_FALSE(FM->isCredentialCookie("teacher_id"));
   EXPECT_FALSE(FM->isCredentialCookie("author"));

@@ -27,6 +27,23 @@ TEST(FlowSql, OwnershipPredicate) {
   EXPECT_TRUE(I.hasOwnerPredicate());
 }
 
+TEST(FlowSql, PlaceholderInsideACallTakesTheComparedColumn) {
+  auto I = analyseSql("SELECT id FROM runners WHERE token_digest = encode(digest($1, 'sha256'), 'hex') "
+                      "AND enabled AND owner_id = $2");
+  ASSERT_EQ(I.Placeholders.size(), 2u);
+  EXPECT_EQ(I.Placeholders[0].Column, "token_digest");
+  EXPECT_TRUE(I.Placeholders[0].Where);
+  EXPECT_EQ(I.Placeholders[1].Column, "owner_id");
+  auto M = analyseSql("SELECT id FROM partners WHERE api_key_sha256 = SHA2(?, 256) AND active = 1");
+  ASSERT_EQ(M.Placeholders.size(), 1u);
+  EXPECT_EQ(M.Placeholders[0].Column, "api_key_sha256");
+  // Not after the call has closed, and not for a call outside WHERE.
+  auto N = analyseSql("UPDATE t SET h = md5(?) WHERE id = lower(x) AND y = ?");
+  ASSERT_EQ(N.Placeholders.size(), 2u);
+  EXPECT_FALSE(N.Placeholders[0].Where);
+  EXPECT_EQ(N.Placeholders[1].Column, "y");
+}
+
 TEST(FlowSql, QuestionMarksAndReversedComparison) {
   auto I = analyseSql("DELETE FROM orders WHERE ? = order_id AND user_id = ?");
   EXPECT_TRUE(I.Write);

@@ -1643,12 +1643,12 @@ struct FunctionFlow::Impl {
                  const Origin &O) const {
     if (FM.isSecretColumn(P.Column) && !O.Identity)
       return false;
-    // A row written with a client value as its owner (`INSERT INTO
-    // notes(author_id, ...)`): the client says whose row it is.
     // `INSERT INTO enrollments(user_id, course_id) SELECT $1, id FROM courses
     // WHERE id = $2 AND published`: the key picks a row anyone may read.
     if (Sql.Verb == "INSERT" && P.Where && !O.Identity && FM.selectsPublicRows(Sql.WhereConstants))
       return false;
+    // A row written with a client value as its owner (`INSERT INTO
+    // notes(author_id, ...)`): the client says whose row it is.
     if (Sql.Verb == "INSERT")
       return O.Identity || P.OwnerColumn ||
              ((O.Kind == flow::SourceKind::RouteParameter || O.Kind == flow::SourceKind::Path) &&

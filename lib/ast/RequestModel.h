@@ -60,7 +60,7 @@ struct HandlerInfo {
   const clang::VarDecl *RequestVar = nullptr;
   /// True when \p V is the request (parameter or local).
   bool isRequest(const clang::VarDecl *V) const {
-    return V && (V == (const clang::VarDecl *)RequestParam || V == RequestVar);
+    return V && (V == RequestParam || V == RequestVar);
   }
   /// The parameter of the framework's response type, when there is one.
   const clang::ParmVarDecl *ResponseParam = nullptr;

@@ -161,9 +161,9 @@ void TrustedClientIdCheck::onEndOfTranslationUnit() {
   if (Ctx && !Handlers.empty()) {
     PrincipalTypes = ast::principalTypes(*Ctx, *RM);
     Contexts = ast::contextFields(*Ctx, *RM, flowOptions());
-    // Route functions fed a context or a dispatcher's arguments, in source
-    // order.
-    size_t First = Handlers.size();
+    // Route functions fed a context or a dispatcher's arguments; all in
+    // source order, so that findings come out in that order (the compiler
+    // plugin prints them as they come).
     for (const auto &[Canon, E] : Contexts.Entries) {
       ast::HandlerInfo H;
       H.Function = E.first;
@@ -171,7 +171,7 @@ void TrustedClientIdCheck::onEndOfTranslationUnit() {
       Handlers.push_back(H);
     }
     const SourceManager &SM = Ctx->getSourceManager();
-    std::sort(Handlers.begin() + First, Handlers.end(), [&](const auto &A, const auto &B) {
+    std::stable_sort(Handlers.begin(), Handlers.end(), [&](const auto &A, const auto &B) {
       return SM.isBeforeInTranslationUnit(A.Function->getBeginLoc(), B.Function->getBeginLoc());
     });
     for (const auto &H : Handlers)

@@ -361,27 +361,46 @@ struct FunctionFlow::Impl {
   // ---- origins -------------------------------------------------------------
   void classify(Origin &O) const {
     O.Identity = false;
+    O.Credential = false;
     if (O.Key.empty())
       return;
     if (O.Kind == flow::SourceKind::Header) {
+      O.Credential = FM.isCredentialHeader(O.Key);
       if (FM.isIdentityHeader(O.Key)) {
         auto N = flow::normaliseKey(O.Key);
         O.Identity = std::find(Opts.TrustedIdentityHeaders.begin(),
                                Opts.TrustedIdentityHeaders.end(),
                                N) == Opts.TrustedIdentityHeaders.end();
       }
+      // A field of what the header carries (the `sub` claim of a token
+      // decoded without verification).
+      auto Dot = O.Key.rfind('.');
+      if (Dot != std::string::npos && FM.isIdentityField(O.Key.substr(Dot + 1)))
+        O.Identity = true;
       return;
     }
-    if (O.Kind == flow::SourceKind::RouteParameter)
+    if (O.Kind == flow::SourceKind::RouteParameter) {
+      O.Credential = FM.isSecretColumn(O.Key); // `/shared/plans/{token}`
       return;
+    }
     // An unsigned cookie is whatever the client wants it to be; only opaque
     // credentials (session ids, tokens) are looked up by the server.
-    if (O.Kind == flow::SourceKind::Cookie && !FM.isCredentialCookie(O.Key)) {
-      O.Identity = true;
-      return;
+    if (O.Kind == flow::SourceKind::Cookie) {
+      O.Credential = FM.isCredentialCookie(O.Key);
+      O.Identity = !O.Credential;
+      if (O.Identity)
+        return;
     }
     std::string Last = O.Key;
     auto Dot = Last.rfind('.');
+    // `?token=`, `{"api_key": …}`: named as a secret is.
+    std::string Name;
+    for (char C : Dot == std::string::npos ? Last : Last.substr(Dot + 1)) {
+      if (std::isupper(static_cast<unsigned char>(C)) && !Name.empty() && Name.back() != '_')
+        Name += '_';
+      Name += C == '-' ? '_' : static_cast<char>(std::tolower(static_cast<unsigned char>(C)));
+    }
+    O.Credential = O.Credential || FM.isSecretColumn(Name);
     if (FM.isIdentityField(Last) ||
         (Dot != std::string::npos && FM.isIdentityField(Last.substr(Dot + 1))))
       O.Identity = true;
@@ -471,6 +490,41 @@ struct FunctionFlow::Impl {
   }
   static inline const flow::PrincipalSpec AnnotatedPrincipal{};
 
+  /// principalCall for one call: not when an argument turns verification
+  /// off (PrincipalSpec::UnlessFunction), nor a member of a principal type
+  /// called on an object built from client data (a token parsed without
+  /// verification).
+  const flow::PrincipalSpec *principalAt(const CallExpr *C) {
+    const flow::PrincipalSpec *P = principalCall(C->getDirectCallee());
+    if (!P)
+      return nullptr;
+    if (!P->UnlessFunction.empty())
+      for (const Expr *A : C->arguments()) {
+        const auto *AC = dyn_cast<CallExpr>(strip(A));
+        const FunctionDecl *AF = AC ? AC->getDirectCallee() : nullptr;
+        if (!AF || AC->getNumArgs() == 0 || qualifiedName(AF) != P->UnlessFunction)
+          continue;
+        const Expr *L = AC->getArg(0)->IgnoreParenImpCasts();
+        std::string Lit;
+        if (const auto *B = dyn_cast<CXXBoolLiteralExpr>(L))
+          Lit = B->getValue() ? "true" : "false";
+        else if (const auto *I = dyn_cast<IntegerLiteral>(L))
+          Lit = std::to_string(I->getValue().getZExtValue());
+        else if (const auto *S = dyn_cast<StringLiteral>(L))
+          Lit = S->getString().str();
+        if (Lit == P->UnlessLiteral)
+          return nullptr;
+      }
+    // (The request itself holds the session: `req->session()`.)
+    if (!P->MemberOf.empty())
+      if (const auto *MC = dyn_cast<CXXMemberCallExpr>(C)) {
+        const Expr *Obj = MC->getImplicitObjectArgument();
+        if (!RM.isRequestType(Obj->getType()) && client(Obj))
+          return nullptr;
+      }
+    return P;
+  }
+
   bool isGuardCallee(const FunctionDecl *F, bool &Role) {
     Role = false;
     if (!F)
@@ -506,7 +560,7 @@ struct FunctionFlow::Impl {
                       flow::normaliseKey(S->Key)) != Opts.TrustedIdentityHeaders.end())
           return true;
     if (const auto *C = dyn_cast<CallExpr>(E))
-      if (principalCall(C->getDirectCallee()) || credentialLookup(C))
+      if (principalAt(C) || credentialLookup(C) || credentialKeyed(C))
         return true;
     if (const auto *ME = dyn_cast<MemberExpr>(E)) {
       QualType T = ME->getBase()->getType();
@@ -698,18 +752,29 @@ struct FunctionFlow::Impl {
         return O;
       return client(CO->getFalseExpr(), D + 1);
     }
-    if (const auto *AS = dyn_cast<ArraySubscriptExpr>(E))
-      return client(AS->getBase(), D + 1);
+    if (const auto *AS = dyn_cast<ArraySubscriptExpr>(E)) {
+      if (auto O = client(AS->getBase(), D + 1))
+        return O;
+      // `hex[b >> 4]`: a character picked from a table by the value encodes
+      // it (hex or base64 digits of a token's hash).
+      if (AS->getType()->isAnyCharacterType())
+        return client(AS->getIdx(), D + 1);
+      return std::nullopt;
+    }
     return std::nullopt;
   }
 
   /// A call of a free function or a method on an untainted object.
   std::optional<Origin> fromArgs(const CallExpr *C, const FunctionDecl *F, int D) {
     bool Role;
-    if (F && (principalCall(F) || isGuardCallee(F, Role)))
+    if (F && (principalAt(C) || isGuardCallee(F, Role)))
       return std::nullopt;
     if (F) {
       if (FunctionFlow *S = summaryOf(F)) {
+        // `resolve_bearer(req)`: reads the request but answers who the
+        // caller is (a lookup by the token it carries).
+        if (S->returnsPrincipal())
+          return std::nullopt;
         for (unsigned I = 0; I < C->getNumArgs(); ++I)
           if (S->paramReachesReturn(I))
             if (auto O = client(C->getArg(I), D + 1))
@@ -903,11 +968,15 @@ struct FunctionFlow::Impl {
       // `bool ok = can_edit(user, id);`
       const Expr *I = strip(Init);
       // `PgResult chk(PQexecParams(...))`: a result holder of the service
-      // built from one call holds that call's answer.
+      // built from one call holds that call's answer, as a smart pointer does
+      // (`std::unique_ptr<sql::ResultSet> rs(ps->executeQuery())`).
       if (const auto *CE = dyn_cast<CXXConstructExpr>(I))
-        if (CE->getNumArgs() == 1 && isUserCode(CE->getConstructor(), Ctx) &&
-            isa<CallExpr>(strip(CE->getArg(0))))
-          I = strip(CE->getArg(0));
+        if (CE->getNumArgs() == 1 && isa<CallExpr>(strip(CE->getArg(0)))) {
+          std::string Holder = qualifiedName(CE->getConstructor()->getParent());
+          if (isUserCode(CE->getConstructor(), Ctx) || Holder == "std::unique_ptr" ||
+              Holder == "std::shared_ptr")
+            I = strip(CE->getArg(0));
+        }
       bool Neg = false;
       while (const auto *UO = dyn_cast<UnaryOperator>(I)) {
         if (UO->getOpcode() != UO_LNot)
@@ -984,7 +1053,7 @@ struct FunctionFlow::Impl {
     bool Role;
     if (isGuardCallee(F, Role))
       return;
-    bool IsPrincipal = principalCall(F) != nullptr;
+    bool IsPrincipal = principalAt(C) != nullptr;
     std::optional<Origin> In;
     if (auto S = RM.sourceOf(C))
       In = sourceOrigin(C, *S);
@@ -1177,6 +1246,37 @@ struct FunctionFlow::Impl {
     return L && bindsOnlySecrets(L->Sql, boundValues(L->Spec, callArgs(C)));
   }
 
+  /// A data access keyed only by credentials the client presents
+  /// (`redisCommand(r, "GET sess:%s", token)` with the X-Console-Session
+  /// header, `dao.callerForKey(api_key)`): it authenticates; its answer is
+  /// the principal.
+  std::map<const CallExpr *, bool> CredentialKeyed;
+  bool credentialKeyed(const CallExpr *C) {
+    auto It = CredentialKeyed.find(C);
+    if (It != CredentialKeyed.end())
+      return It->second;
+    CredentialKeyed[C] = false; // no recursion through the arguments
+    const FunctionDecl *F = C->getDirectCallee();
+    bool Access = F && F->getIdentifier() &&
+                  (FM.sinkForFunction(qualifiedName(F)) || wrapperSpec(F, callArgs(C)));
+    if (!Access)
+      if (const auto *M = dyn_cast_or_null<CXXMethodDecl>(F); M && M->getIdentifier())
+        Access = FM.repositoryCall(qualifiedName(M->getParent()), M->getName()).has_value();
+    bool Any = false;
+    if (Access)
+      for (const Expr *A : callArgs(C)) {
+        auto O = client(A);
+        if (!O)
+          continue;
+        if (!O->Credential) {
+          Any = false;
+          break;
+        }
+        Any = true;
+      }
+    return CredentialKeyed[C] = Any;
+  }
+
   /// A value bound to a statement: the expression, the argument it came
   /// from, and its placeholder (position or name; 0/"" when unknown).
   struct BoundValue {
@@ -1199,8 +1299,13 @@ struct FunctionFlow::Impl {
       return false;
     bool Any = false;
     for (const BoundValue &B : Bound) {
-      if (!client(B.E))
+      auto O = client(B.E);
+      if (!O)
         continue;
+      if (O->Credential) { // `WHERE sid = $1` with the session cookie
+        Any = true;
+        continue;
+      }
       bool Matched = false;
       for (const auto &P : Sql.Placeholders) {
         if (P.Hole >= 0 || !B.binds(P))
@@ -1248,7 +1353,7 @@ struct FunctionFlow::Impl {
   bool scopedLookup(const CallExpr *C) {
     const Lookup *L = lookupOf(C);
     if (!L)
-      return false;
+      return scopedRun(C);
     bool Cl = false, Pr = false;
     for (const BoundValue &B : boundValues(L->Spec, callArgs(C))) {
       bool P = principal(B.E), K = client(B.E).has_value();
@@ -1256,6 +1361,43 @@ struct FunctionFlow::Impl {
       Pr = Pr || (P && !K);
     }
     return Cl && Pr;
+  }
+
+  /// The same for the run of a statement bound by separate calls
+  /// (`ps->setInt64(1, me.id); ps->setInt64(2, broker); rs(ps->executeQuery())`
+  /// of `SELECT 1 … WHERE user_id = ? AND broker_id = ?`).
+  std::map<const CallExpr *, bool> ScopedRuns;
+  bool scopedRun(const CallExpr *C) {
+    auto [It, New] = ScopedRuns.try_emplace(C, false);
+    if (!New)
+      return It->second;
+    const FunctionDecl *F = C->getDirectCallee();
+    if (!F || !F->getIdentifier())
+      return false;
+    const std::string Name = qualifiedName(F);
+    const VarDecl *Stmt = nullptr;
+    bool Cl = false, Pr = false;
+    for (const Expr *E : Col.Exprs) {
+      const auto *B = dyn_cast<CallExpr>(E);
+      const FunctionDecl *BF = B && B != C ? B->getDirectCallee() : nullptr;
+      const flow::SinkSpec *S = BF ? FM.sinkForFunction(qualifiedName(BF)) : nullptr;
+      if (!S || S->StatementArg == -1 ||
+          std::find(S->ExecutedBy.begin(), S->ExecutedBy.end(), Name) == S->ExecutedBy.end())
+        continue;
+      const VarDecl *V = statementVar(B, *S);
+      if (!V || statementVar(C, *S) != V)
+        continue;
+      Stmt = V;
+      for (const BoundValue &BV : boundValues(*S, callArgs(B))) {
+        bool P = principal(BV.E), K = client(BV.E).has_value();
+        Cl = Cl || (K && !P);
+        Pr = Pr || (P && !K);
+      }
+    }
+    if (!Stmt || !Cl || !Pr)
+      return false;
+    auto Sql = statementSql(Stmt);
+    return It->second = Sql && !Sql->Write;
   }
 
   /// A question about the caller and the object: a call that takes the
@@ -1274,10 +1416,12 @@ struct FunctionFlow::Impl {
     if (!Answer)
       return false;
     bool HasPrincipal = false, HasClient = false;
+    // A variable that holds the caller or the client's choice
+    // (`subject = me.id; if (q) subject = stol(q);`) is the client's.
     for (const Expr *A : C->arguments()) {
       bool Pr = principal(A), Cl = client(A).has_value();
       HasPrincipal = HasPrincipal || (Pr && !Cl);
-      HasClient = HasClient || (Cl && !Pr);
+      HasClient = HasClient || Cl;
     }
     return HasPrincipal && HasClient;
   }
@@ -1500,11 +1644,34 @@ struct FunctionFlow::Impl {
     return "call";
   }
 
+  struct RecoveredSql {
+    flow::SqlStatementInfo Info;
+    RecoveredString Text;
+  };
+  std::optional<RecoveredSql> LastSql;
+
   /// SQL text of the statement a bind call uses: the statement variable's
-  /// initializer or the prepare call that writes it.
+  /// initializer or the prepare call that writes it. Found once per
+  /// statement (each bind asks, on every fixpoint step); LastSql is set as
+  /// sqlOf sets it.
+  std::map<const VarDecl *, std::pair<std::optional<flow::SqlStatementInfo>, std::optional<RecoveredSql>>>
+      StatementSql;
   std::optional<flow::SqlStatementInfo> statementSql(const VarDecl *Stmt) {
     if (!Stmt)
       return std::nullopt;
+    auto It = StatementSql.find(Stmt);
+    if (It == StatementSql.end()) {
+      auto Saved = std::move(LastSql);
+      LastSql.reset();
+      auto Info = findStatementSql(Stmt);
+      It = StatementSql.emplace(Stmt, std::make_pair(std::move(Info), std::move(LastSql))).first;
+      LastSql = std::move(Saved);
+    }
+    if (It->second.first)
+      LastSql = It->second.second;
+    return It->second.first;
+  }
+  std::optional<flow::SqlStatementInfo> findStatementSql(const VarDecl *Stmt) {
     auto FromCall = [&](const Expr *E) -> std::optional<flow::SqlStatementInfo> {
       E = strip(E);
       const flow::SinkSpec *S = nullptr;
@@ -1557,12 +1724,6 @@ struct FunctionFlow::Impl {
     return std::nullopt;
   }
 
-  struct RecoveredSql {
-    flow::SqlStatementInfo Info;
-    RecoveredString Text;
-  };
-  std::optional<RecoveredSql> LastSql;
-
   std::optional<flow::SqlStatementInfo> sqlOf(const Expr *SqlE) {
     RecoveryOptions RO;
     RO.Placeholder = flow::SqlHole;
@@ -1589,6 +1750,10 @@ struct FunctionFlow::Impl {
     return Info;
   }
 
+  /// A lookup by the credential the client presents authenticates it: no
+  /// object access.
+  static bool credentialOnly(const Origin &O) { return O.Credential && !O.Identity; }
+
   void addSink(SinkUse S) {
     if (S.Kind == "sql-key") {
       S.Kind = "sql";
@@ -1599,6 +1764,8 @@ struct FunctionFlow::Impl {
     // A helper's parameter: whether it is a key is judged at each call, from
     // the value passed there.
     if (S.From.Param < 0 && !keyish(S.From) && !S.IdentityColumn && !S.KeyBySink)
+      return;
+    if (S.From.Param < 0 && credentialOnly(S.From))
       return;
     Sinks.push_back(std::move(S));
   }
@@ -1708,26 +1875,36 @@ struct FunctionFlow::Impl {
     return Out;
   }
 
-  /// The first call after \p Bind that runs statement \p StmtVar (see
-  /// SinkSpec::ExecutedBy), or null.
-  const Expr *executionOf(const VarDecl *StmtVar, const Expr *Bind, const flow::SinkSpec &S) {
-    if (S.ExecutedBy.empty())
-      return nullptr;
-    const SourceManager &SM = Ctx.getSourceManager();
-    const Expr *Best = nullptr;
+  /// The calls that run statement \p StmtVar (see SinkSpec::ExecutedBy), in
+  /// source order; found once per statement and sink kind (binds are seen
+  /// again on every fixpoint step).
+  std::map<std::pair<const VarDecl *, const flow::SinkSpec *>, std::vector<const CallExpr *>>
+      Executions;
+  const std::vector<const CallExpr *> &executionsOf(const VarDecl *StmtVar, const flow::SinkSpec &S) {
+    auto [It, New] = Executions.try_emplace({StmtVar, &S});
+    if (!New || S.ExecutedBy.empty())
+      return It->second;
     for (const Expr *E : Col.Exprs) {
       const auto *C = dyn_cast<CallExpr>(E);
       const FunctionDecl *F = C ? C->getDirectCallee() : nullptr;
-      if (!F || !SM.isBeforeInTranslationUnit(Bind->getBeginLoc(), C->getBeginLoc()) ||
-          (Best && !SM.isBeforeInTranslationUnit(C->getBeginLoc(), Best->getBeginLoc())))
-        continue;
-      if (std::find(S.ExecutedBy.begin(), S.ExecutedBy.end(), qualifiedName(F)) ==
-              S.ExecutedBy.end() ||
-          statementVar(C, S) != StmtVar)
-        continue;
-      Best = C;
+      if (F && std::find(S.ExecutedBy.begin(), S.ExecutedBy.end(), qualifiedName(F)) != S.ExecutedBy.end() &&
+          statementVar(C, S) == StmtVar)
+        It->second.push_back(C);
     }
-    return Best;
+    const SourceManager &SM = Ctx.getSourceManager();
+    std::sort(It->second.begin(), It->second.end(), [&](const CallExpr *A, const CallExpr *B) {
+      return SM.isBeforeInTranslationUnit(A->getBeginLoc(), B->getBeginLoc());
+    });
+    return It->second;
+  }
+
+  /// The first call after \p Bind that runs statement \p StmtVar, or null.
+  const Expr *executionOf(const VarDecl *StmtVar, const Expr *Bind, const flow::SinkSpec &S) {
+    const SourceManager &SM = Ctx.getSourceManager();
+    for (const CallExpr *C : executionsOf(StmtVar, S))
+      if (SM.isBeforeInTranslationUnit(Bind->getBeginLoc(), C->getBeginLoc()))
+        return C;
+    return nullptr;
   }
 
   void modelSink(const Expr *Call, const flow::SinkSpec &S, llvm::ArrayRef<const Expr *> Args,
@@ -2113,7 +2290,7 @@ struct FunctionFlow::Impl {
         continue;
       }
       bool Role;
-      if (principalCall(F) || isGuardCallee(F, Role))
+      if (principalAt(C) || isGuardCallee(F, Role))
         continue;
       if (auto S = wrapperSpec(F, Args)) {
         modelSink(C, *S, Args);
@@ -2124,7 +2301,18 @@ struct FunctionFlow::Impl {
         const CXXMethodDecl *M = MC->getMethodDecl();
         // A repository method answering yes/no (`isGuardianOf(user, student)`)
         // is a question, not an access (see relationCheck).
-        if (M && M->getIdentifier() && !M->getReturnType()->isBooleanType())
+        // One defined here whose body reaches the data is judged by its
+        // summary, as other helpers are (the statement it runs says more
+        // than its name).
+        // (When its body uses no client argument as a key, e.g. an INSERT
+        // of row contents, the name still says what it does.)
+        FunctionFlow *Body = M ? summaryOf(M) : nullptr;
+        bool Seen = false;
+        if (Body)
+          for (const SinkUse &IS : Body->sinks())
+            for (unsigned I = 0; I < Args.size() && !Seen; ++I)
+              Seen = IS.From.Param == static_cast<int>(I) && client(Args[I]);
+        if (M && M->getIdentifier() && !M->getReturnType()->isBooleanType() && !Seen)
           if (auto Acc = FM.repositoryCall(qualifiedName(M->getParent()), M->getName())) {
             std::optional<Origin> O;
             const Expr *Val = nullptr;
@@ -2235,7 +2423,7 @@ struct FunctionFlow::Impl {
             U.OwnerScoped = U.OwnerScoped || Scoped;
             // The helper's parameter is a key whatever its name there; at the
             // call the client value must look like one (or the SQL says so).
-            if (keyish(U.From) || U.IdentityColumn || Inner->KeyBySink)
+            if ((keyish(U.From) || U.IdentityColumn || Inner->KeyBySink) && !credentialOnly(U.From))
               Sinks.push_back(U);
             break;
           }
@@ -2446,6 +2634,65 @@ struct FunctionFlow::Impl {
 
   std::optional<std::vector<GuardSite>> SitesCache;
 
+  /// True when \p O is named like an attribute of the caller's own record
+  /// other than its id (`store_id` when the principal is a `Staff` with a
+  /// `store_id`): the client picks the scope (store, clinic, team) the
+  /// caller works in. A role check says what the caller may do in their
+  /// own scope, not in any other: it does not cover such a value. (Not the
+  /// caller's own identities, `customer_id`: staff roles look customers up.)
+  std::optional<std::set<std::string>> ScopeNames;
+  bool picksScope(const Origin &O) {
+    if (!ScopeNames) {
+      ScopeNames.emplace();
+      for (const auto &[V, St] : Vars)
+        if (St.Principal && !St.Client)
+          if (const RecordDecl *RD = valueRecord(V->getType()))
+            for (const FieldDecl *F : RD->fields())
+              if (F->getIdentifier() && flow::isIdLikeName(F->getName()) &&
+                  flow::normaliseKey(F->getName()) != "id" && !FM.isIdentityField(F->getName()))
+                ScopeNames->insert(flow::normaliseKey(F->getName()));
+    }
+    if (ScopeNames->empty() || O.Key.empty())
+      return false;
+    return ScopeNames->count(flow::normaliseKey(O.Key.substr(O.Key.rfind('.') + 1))) != 0;
+  }
+
+  /// When \p Value names a local that holds the principal on some paths
+  /// and client data on others, the blocks that assign it client data
+  /// (empty otherwise, or when one of them is not in the CFG).
+  std::set<const CFGBlock *> clientDefBlocks(const Expr *Value) {
+    const VarDecl *V = Value ? varOf(Value) : nullptr;
+    if (!V || isa<ParmVarDecl>(V) || !V->hasLocalStorage())
+      return {};
+    auto It = Vars.find(V);
+    if (It == Vars.end() || !It->second.Principal || !It->second.Client)
+      return {};
+    std::set<const CFGBlock *> Out;
+    auto Add = [&](const Expr *At) {
+      const CFGBlock *B = SM->getBlock(At);
+      if (!B)
+        return false;
+      Out.insert(B);
+      return true;
+    };
+    if (V->getInit() && client(V->getInit()) && !Add(V->getInit()))
+      return {};
+    for (const Expr *E : Col.Exprs) {
+      const Expr *L = nullptr, *R = nullptr;
+      if (const auto *BO = dyn_cast<BinaryOperator>(E); BO && BO->isAssignmentOp()) {
+        L = BO->getLHS();
+        R = BO->getRHS();
+      } else if (const auto *OC = dyn_cast<CXXOperatorCallExpr>(E);
+                 OC && OC->isAssignmentOp() && OC->getNumArgs() == 2) {
+        L = OC->getArg(0);
+        R = OC->getArg(1);
+      }
+      if (L && varOf(L) == V && client(R) && !Add(E))
+        return {};
+    }
+    return Out;
+  }
+
   bool authorized(const SinkUse &U) {
     if (U.OwnerScoped)
       return true;
@@ -2468,8 +2715,9 @@ struct FunctionFlow::Impl {
     if (!SitesCache)
       SitesCache = guardSites();
     std::vector<const GuardSite *> Sites;
+    bool Scope = picksScope(U.From);
     for (const auto &S : *SitesCache)
-      if (S.covers(U.From))
+      if (S.covers(U.From) && !(Scope && S.Covers.empty()))
         Sites.push_back(&S);
     if (Sites.empty())
       return false;
@@ -2497,14 +2745,22 @@ struct FunctionFlow::Impl {
       }
     }
     {
-      std::set<const CFGBlock *> Seen;
+      // A variable that holds the caller unless the client chose another
+      // (`subject = me.id; if (q) { subject = stol(q); check… }`): only
+      // paths through a client assignment need the guard.
+      std::set<const CFGBlock *> Defs = clientDefBlocks(U.Value);
+      std::set<std::pair<const CFGBlock *, bool>> Seen;
+      std::deque<std::pair<const CFGBlock *, bool>> Paths;
+      for (const CFGBlock *B : Work)
+        Paths.push_back({B, Defs.empty()});
       bool Reached = false;
-      while (!Work.empty()) {
-        const CFGBlock *B = Work.front();
-        Work.pop_front();
-        if (!Seen.insert(B).second)
+      while (!Paths.empty()) {
+        auto [B, Tainted] = Paths.front();
+        Paths.pop_front();
+        Tainted = Tainted || Defs.count(B);
+        if (!Seen.insert({B, Tainted}).second)
           continue;
-        if (B == SB) {
+        if (B == SB && Tainted) {
           Reached = true;
           break;
         }
@@ -2513,7 +2769,7 @@ struct FunctionFlow::Impl {
         for (const auto &Succ : B->succs())
           if (const CFGBlock *N = Succ.getReachableBlock())
             if (!Cut.count({B, N}))
-              Work.push_back(N);
+              Paths.push_back({N, Tainted});
       }
       if (!Reached)
         return true;
@@ -2584,6 +2840,12 @@ struct FunctionFlow::Impl {
             Vars[P].Principal = true;
             Vars[P].Client.reset();
           }
+    if (Opts.Contexts && Handler)
+      for (unsigned I = 0; I < FD->getNumParams(); ++I)
+        if (Opts.Contexts->PrincipalParams.count({FD->getCanonicalDecl(), I})) {
+          Vars[FD->getParamDecl(I)].Principal = true;
+          Vars[FD->getParamDecl(I)].Client.reset();
+        }
     // Only for functions reached through a table or std::function: a direct
     // call passes its own values (followed as a helper).
     if (Opts.Contexts && !Opts.Contexts->Called.count(FD->getCanonicalDecl()))
@@ -2722,10 +2984,31 @@ FunctionFlow::FunctionFlow(const FunctionDecl *FD, const RequestModel &RM, ASTCo
   for (const auto &G : P->Guards)
     if (!G.Role)
       GuardLike = true;
-  if (Summary)
-    for (const ReturnStmt *R : P->Col.Returns)
-      if (R->getRetValue() && P->principal(R->getRetValue()) && !P->client(R->getRetValue()))
+  if (Summary) {
+    // A helper that checks the client's choice against the caller before
+    // returning it (`activeBroker(ctx)`: the X-Broker-Id header, returned
+    // only when the caller is a member of that broker) returns a verified
+    // value: every return of client data is authorized as an access would be.
+    bool Verified = false, Unverified = false;
+    for (const ReturnStmt *R : P->Col.Returns) {
+      const Expr *V = R->getRetValue();
+      if (!V)
+        continue;
+      auto O = P->client(V);
+      if (!O && P->principal(V))
         ReturnsPrincipal = true;
+      if (!O || O->Param >= 0)
+        continue;
+      SinkUse U;
+      U.Call = V;
+      U.Value = V;
+      U.From = *O;
+      U.Acc = flow::Access::Write; // checked before it is handed out
+      (P->authorized(U) ? Verified : Unverified) = true;
+    }
+    if (Verified && !Unverified)
+      ReturnsPrincipal = true;
+  }
 }
 
 FunctionFlow::~FunctionFlow() = default;
@@ -2811,6 +3094,9 @@ ContextInfo contextFields(ASTContext &Ctx, const RequestModel &RM, const FlowOpt
     std::vector<std::vector<const Expr *>> Indirect;
     bool VisitCallExpr(CallExpr *C) {
       const Expr *Callee = C->getCallee()->IgnoreParenImpCasts();
+      if (const FunctionDecl *F = C->getDirectCallee();
+          F && F->hasBody() && !Ctx.getSourceManager().isInSystemHeader(F->getLocation()))
+        Direct.push_back(C);
       std::vector<const Expr *> Args;
       if (const auto *OC = dyn_cast<CXXOperatorCallExpr>(C)) {
         const auto *M = dyn_cast_or_null<CXXMethodDecl>(OC->getDirectCallee());
@@ -2829,6 +3115,7 @@ ContextInfo contextFields(ASTContext &Ctx, const RequestModel &RM, const FlowOpt
       Indirect.push_back(std::move(Args));
       return true;
     }
+    std::vector<const CallExpr *> Direct; // calls of user functions
     std::vector<const CXXMethodDecl *> ThisCalls; // methods called on `this`
     bool VisitCXXMemberCallExpr(CXXMemberCallExpr *C) {
       if (isa<CXXThisExpr>(C->getImplicitObjectArgument()->IgnoreParenImpCasts()))
@@ -2866,11 +3153,20 @@ ContextInfo contextFields(ASTContext &Ctx, const RequestModel &RM, const FlowOpt
       return RecursiveASTVisitor::TraverseDecl(D);
     }
     bool shouldVisitTemplateInstantiations() const { return true; }
+    /// RM.handlerOf, once per function (it may scan the body for a
+    /// request reader).
+    std::map<const FunctionDecl *, std::optional<HandlerInfo>> Handlers;
+    const std::optional<HandlerInfo> &handlerOf(const FunctionDecl *F) {
+      auto It = Handlers.find(F);
+      if (It == Handlers.end())
+        It = Handlers.emplace(F, RM.handlerOf(F)).first;
+      return It->second;
+    }
     void handler(const FunctionDecl *F) {
       if (!F || !F->hasBody() || F->isDependentContext() || !Seen.insert(F).second)
         return;
       All.push_back(F);
-      auto H = RM.handlerOf(F);
+      const auto &H = handlerOf(F);
       StoreFinder SF(Ctx);
       if (!H) {
         // A helper that sets who the caller is on a record it is given
@@ -2897,11 +3193,24 @@ ContextInfo contextFields(ASTContext &Ctx, const RequestModel &RM, const FlowOpt
       std::vector<const CXXMethodDecl *> HandsOver;
       if (isa<CXXMethodDecl>(F))
         for (const CXXMethodDecl *M : SF.ThisCalls)
-          if (M != F && RM.handlerOf(M))
+          if (M != F && handlerOf(M))
             HandsOver.push_back(cast<CXXMethodDecl>(M->getCanonicalDecl()));
-      if (SF.Stores.empty() && HandsOver.empty() && SF.Indirect.empty())
+      std::vector<const CallExpr *> HandlerCalls; // other handlers called directly
+      for (const CallExpr *C : SF.Direct)
+        if (C->getDirectCallee() != F && handlerOf(C->getDirectCallee()))
+          HandlerCalls.push_back(C);
+      if (SF.Stores.empty() && HandsOver.empty() && SF.Indirect.empty() && HandlerCalls.empty())
         return;
       FunctionFlow Flow(F, RM, Ctx, Opts);
+      for (const CallExpr *C : HandlerCalls) {
+        const FunctionDecl *G = C->getDirectCallee()->getCanonicalDecl();
+        unsigned Shift = isa<CXXOperatorCallExpr>(C) && isa<CXXMethodDecl>(G) ? 1 : 0;
+        for (unsigned I = 0; I + Shift < C->getNumArgs() && I < G->getNumParams(); ++I) {
+          const Expr *A = C->getArg(I + Shift);
+          bool Pr = !Flow.clientOrigin(A) && Flow.isPrincipal(A);
+          (Pr ? PassesPrincipal : PassesOther).insert({G, I});
+        }
+      }
       for (const auto &Args : SF.Indirect)
         IndirectCalls.push_back(
             {&Args, std::make_shared<std::vector<std::pair<std::optional<Origin>, bool>>>(),
@@ -2915,12 +3224,29 @@ ContextInfo contextFields(ASTContext &Ctx, const RequestModel &RM, const FlowOpt
       Keep.push_back(std::move(SF.Indirect));
       if (!HandsOver.empty()) {
         bool Any = false;
-        for (auto &[Field, O] : Flow.thisFieldOrigins())
-          if (!Out.ThisFields.count(Field)) {
-            Origin C = O;
-            C.Hops.clear();
-            Out.ThisFields.emplace(Field, C);
-            Any = true;
+        auto Add = [&](const std::vector<std::pair<const FieldDecl *, Origin>> &Origins) {
+          for (auto &[Field, O] : Origins)
+            if (!Out.ThisFields.count(Field)) {
+              Origin C = O;
+              C.Hops.clear();
+              Out.ThisFields.emplace(Field, C);
+              Any = true;
+            }
+        };
+        auto Own = Flow.thisFieldOrigins();
+        Add(Own);
+        // Members its helper methods set from those (`match(prefix)`
+        // parsing `path_` into `id_`).
+        FlowOptions Sub = Opts;
+        for (auto &[Field, O] : Own)
+          Sub.ThisFields[Field] = O;
+        if (!Sub.ThisFields.empty())
+          for (const CXXMethodDecl *M : SF.ThisCalls) {
+            const FunctionDecl *Def = nullptr;
+            if (M == F || handlerOf(M) || !M->hasBody(Def) || !Def || Def->isDependentContext() ||
+                !isUserCode(Def, Ctx))
+              continue;
+            Add(FunctionFlow(Def, RM, Ctx, Sub, 1, nullptr, /*Summary=*/false).thisFieldOrigins());
           }
         if (Any)
           Out.Dispatched.insert(HandsOver.begin(), HandsOver.end());
@@ -2966,6 +3292,7 @@ ContextInfo contextFields(ASTContext &Ctx, const RequestModel &RM, const FlowOpt
       std::shared_ptr<std::vector<std::pair<std::optional<Origin>, bool>>> Values;
       const flow::HandlerSpec *Spec;
     };
+    std::set<std::pair<const FunctionDecl *, unsigned>> PassesPrincipal, PassesOther;
     std::vector<const FunctionDecl *> All; // user functions and lambdas with a body
     std::set<const FieldDecl *> HelperPrincipal; // see handler()
     std::vector<IndirectCall> IndirectCalls;
@@ -3013,7 +3340,7 @@ ContextInfo contextFields(ASTContext &Ctx, const RequestModel &RM, const FlowOpt
         Match = Same(Def->getParamDecl(I)->getType(), Args[I + Shift]->getType());
       if (!Match)
         continue;
-      auto H = RM.handlerOf(Def);
+      const auto &H = Fi.handlerOf(Def);
       for (unsigned I = 0; I < Def->getNumParams(); ++I) {
         if (H && Def->getParamDecl(I) == H->RequestParam)
           continue;
@@ -3031,6 +3358,9 @@ ContextInfo contextFields(ASTContext &Ctx, const RequestModel &RM, const FlowOpt
   for (auto &P : Out.Params)
     if (P.second.Client)
       P.second.Principal = false;
+  for (const auto &P : Fi.PassesPrincipal)
+    if (!Fi.PassesOther.count(P))
+      Out.PrincipalParams.insert(P);
   for (const FieldDecl *F : Fi.HelperPrincipal)
     Out.Fields[F].Principal = true;
   // A field written with client data somewhere is not the principal.
@@ -3048,7 +3378,7 @@ ContextInfo contextFields(ASTContext &Ctx, const RequestModel &RM, const FlowOpt
   // Predicates (`bool can_edit(Ctx &)`) are guards their callers use, not
   // routes.
   for (const FunctionDecl *F : Fi.All) {
-    if (RM.handlerOf(F) || F->getReturnType()->isBooleanType())
+    if (Fi.handlerOf(F) || F->getReturnType()->isBooleanType())
       continue;
     const flow::HandlerSpec *Spec = nullptr;
     for (unsigned I = 0; I < F->getNumParams() && !Spec; ++I) {

@@ -55,6 +55,9 @@ struct Origin {
   flow::SourceKind Kind = flow::SourceKind::Other;
   std::string Key;         ///< "id", "X-User-Id" (may be empty)
   bool Identity = false;   ///< a client-asserted identity (X-User-Id, user_id...)
+  /// A credential the client presents (Authorization, X-Api-Key, a session
+  /// cookie, `?token=`): a lookup keyed by it authenticates the caller.
+  bool Credential = false;
   int Param = -1;          ///< in summaries: the parameter it stands for
   /// In summaries: the parameter that names the read (`qvar(c, name)` reads
   /// `name`); each call keys the result by its own argument.
@@ -90,6 +93,10 @@ struct ContextInfo {
   /// *session, ids)`): what the dispatcher passes there. Keyed by the
   /// canonical function and the parameter's index.
   std::map<std::pair<const clang::FunctionDecl *, unsigned>, ContextField> Params;
+  /// Parameters of handlers that other handlers call directly and pass the
+  /// principal on every such call (`return deleteComment(req, *me);` after
+  /// `me = principal(req)`): the handler starts with the caller there.
+  std::set<std::pair<const clang::FunctionDecl *, unsigned>> PrincipalParams;
   /// Functions called directly somewhere in user code (canonical).
   std::set<const clang::FunctionDecl *> Called;
   /// Route functions that take no request but start from client data: a

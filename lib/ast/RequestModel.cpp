@@ -181,10 +181,7 @@ bool RequestModel::isRequestType(QualType T) const { return handlerSpecFor(T) !=
 bool RequestModel::readRequest(const FunctionDecl *FD, HandlerInfo &H) const {
   if (!FD->hasBody() || !FD->getBody())
     return false;
-  bool AnyReaders = false;
-  for (const auto &S : FM->Handlers)
-    AnyReaders = AnyReaders || (S.Enabled && !S.Readers.empty());
-  if (!AnyReaders ||
+  if (!FM->AnyReaders ||
       FD->getASTContext().getSourceManager().isInSystemHeader(FD->getLocation()))
     return false;
   struct Finder : RecursiveASTVisitor<Finder> {

@@ -197,6 +197,7 @@ std::shared_ptr<FlowModel> FlowModel::build(const model::Model &M,
     auto En = E.Value->find("enabled");
     if (En != E.Value->end() && En->is_boolean())
       H.Enabled = En->get<bool>();
+    FM->AnyReaders = FM->AnyReaders || (H.Enabled && !H.Readers.empty());
     FM->Handlers.push_back(std::move(H));
   }
 
@@ -326,6 +327,16 @@ std::shared_ptr<FlowModel> FlowModel::build(const model::Model &M,
     model::getString(E, "what", P.What, Errors, false);
     if (P.What.empty())
       P.What = "the authenticated principal";
+    auto U = E.Value->find("unless-argument");
+    if (U != E.Value->end()) {
+      if (!U->is_object() || !U->contains("function") || !(*U)["function"].is_string() ||
+          !U->contains("literal") || !(*U)["literal"].is_string()) {
+        Errors.push_back(E.error("unless-argument needs string 'function' and 'literal'", "unless-argument"));
+        continue;
+      }
+      P.UnlessFunction = std::string(stripGlobal((*U)["function"].get<std::string>()));
+      P.UnlessLiteral = (*U)["literal"].get<std::string>();
+    }
     if (P.Function.empty() && !P.FunctionRegex && P.MemberOf.empty()) {
       Errors.push_back(E.error("needs 'function', 'function-regex' or 'member-of'"));
       continue;
@@ -360,6 +371,8 @@ std::shared_ptr<FlowModel> FlowModel::build(const model::Model &M,
       FM->IdentityHeaderRegexes.push_back(*R);
     if (auto R = compileRegex(E, "credential-cookie-regex", Errors))
       FM->CredentialCookieRegexes.push_back(*R);
+    if (auto R = compileRegex(E, "credential-header-regex", Errors))
+      FM->CredentialHeaderRegexes.push_back(*R);
   }
 
   for (const Entry &E : M.section("public-rows")) {
@@ -544,6 +557,13 @@ bool FlowModel::selectsPublicRows(
 
 bool FlowModel::isCredentialCookie(std::string_view Name) const {
   return anySearch(CredentialCookieRegexes, Name);
+}
+
+bool FlowModel::isCredentialHeader(std::string_view Name) const {
+  std::string L(Name);
+  for (char &C : L)
+    C = static_cast<char>(std::tolower(static_cast<unsigned char>(C)));
+  return anySearch(CredentialHeaderRegexes, L);
 }
 
 bool FlowModel::isIdentityField(std::string_view Field) const {

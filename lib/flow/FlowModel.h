@@ -13,7 +13,7 @@
 //   principal-sources    {function | function-regex | member-of | type, what}
 //   authorization-guards {function-regex | function, role?}
 //   client-identity      {headers: [...], header-regex?, fields: [...],
-//                         credential-cookie-regex?}
+//                         credential-cookie-regex?, credential-header-regex?}
 //   public-rows          {column-regex, value-regex}  WHERE predicates that
 //                        select rows anyone may read (`AND public`)
 //   data-sinks           {function | constructor-of, value-args | values-from,
@@ -137,6 +137,11 @@ struct PrincipalSpec {
   std::string MemberOf;      ///< fields/methods of this type are principal
   std::string Member;        ///< (optional) only this member
   std::string What;          ///< "session", "verified JWT claim", ...
+  /// unless-argument: not the principal when one of the call's arguments is
+  /// a call of this function with literal argument UnlessLiteral
+  /// (`jwt::decode(tok, algos, jwt::params::verify(false))`).
+  std::string UnlessFunction;
+  std::string UnlessLiteral;
 };
 
 struct GuardSpec {
@@ -154,6 +159,9 @@ public:
                                               std::vector<model::ModelError> &Errors);
 
   std::vector<HandlerSpec> Handlers;
+  /// Some enabled handler spec lists `readers` (set by build()): only then
+  /// are function bodies searched for a request read into a local.
+  bool AnyReaders = false;
   std::vector<RouteSpec> Routes;
   std::vector<SourceSpec> Sources;
   std::vector<SinkSpec> Sinks;
@@ -181,6 +189,9 @@ public:
   /// credential (session id, token) that the server looks up. Any other
   /// cookie is unsigned client data, an identity claim when it selects data.
   std::vector<std::regex> CredentialCookieRegexes;
+  /// client-identity credential-header-regex: headers carrying a credential
+  /// the server checks (Authorization, X-Api-Key, X-Console-Session).
+  std::vector<std::regex> CredentialHeaderRegexes;
   struct PublicRows {
     std::regex Column, Value;
   };
@@ -220,6 +231,8 @@ public:
       const std::vector<std::pair<std::string, std::string>> &WhereConstants) const;
   /// A cookie that holds an opaque credential ("sid", "session", "auth_token").
   bool isCredentialCookie(std::string_view Name) const;
+  /// A header that carries a credential (any case).
+  bool isCredentialHeader(std::string_view Name) const;
   /// Body/query field naming the acting user ("user_id", "userId", "uid").
   bool isIdentityField(std::string_view Field) const;
 };

@@ -268,3 +268,34 @@ TEST(FlowModel, PublicRows) {
   EXPECT_FALSE(FM->selectsPublicRows(WC{{"archived", "true"}}));
   EXPECT_FALSE(FM->selectsPublicRows(WC{}));
 }
+
+TEST(FlowModel, CredentialHeadersAndUnverifiedTokens) {
+  std::vector<model::ModelError> Errors;
+  auto FM = builtin(Errors);
+  ASSERT_TRUE(Errors.empty());
+  for (const char *H : {"Authorization", "X-Api-Key", "x-apikey", "X-Console-Session", "X-Auth-Token",
+                        "X-Hook-Signature", "Proxy-Authorization"})
+    EXPECT_TRUE(FM->isCredentialHeader(H)) << H;
+  for (const char *H : {"X-User-Id", "X-Request-Id", "X-Session-Id-Hint", "Accept", "X-Token-Count"})
+    EXPECT_FALSE(FM->isCredentialHeader(H)) << H;
+  // cpp-jwt's decode is the principal unless verification is turned off.
+  const PrincipalSpec *Decode = FM->principalFunction("jwt::decode", "decode");
+  ASSERT_NE(Decode, nullptr);
+  EXPECT_EQ(Decode->UnlessFunction, "jwt::params::verify");
+  EXPECT_EQ(Decode->UnlessLiteral, "false");
+  EXPECT_NE(FM->principalFunction("Poco::JWT::Signer::tryVerify", "tryVerify"), nullptr);
+
+  auto Path = writeTemp("flow_unless.json", R"({"prodready-model": 1, "name": "bad",
+    "principal-sources": [{"function": "::x::decode", "unless-argument": {"function": "::x::verify"}}],
+    "client-identity": [{"credential-header-regex": "("}]})");
+  std::vector<model::ModelError> Bad;
+  auto Mo = model::Model::load({Path}, Bad);
+  ASSERT_TRUE(Bad.empty());
+  FlowModel::build(*Mo, Bad);
+  std::string All;
+  for (auto &E : Bad)
+    All += E.str() + "\n";
+  EXPECT_NE(All.find("unless-argument"), std::string::npos) << All;
+  EXPECT_NE(All.find("credential-header-regex"), std::string::npos) << All;
+  std::remove(Path.c_str());
+}

@@ -30,9 +30,9 @@ void serve(http_listener &listener) {
 
   listener.support(methods::DEL, [](http_request req) {
     auto query = uri::split_query(req.request_uri().query());
-    std::string key = query["session_key"];
-    redisCommand(redis, "DEL session:%s", key.c_str());
-    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: object id 'key' from request path 'session_key' reaches 'redisCommand' (redis access)
+    std::string key = query["device_id"];
+    redisCommand(redis, "DEL device:%s", key.c_str());
+    // CHECK-MESSAGES: :[[@LINE-1]]:5: warning: object id 'key' from request path 'device_id' reaches 'redisCommand' (redis access)
     req.reply(status_codes::NoContent);
   });
 

@@ -812,9 +812,18 @@ struct FunctionFlow::Impl {
       if (It != Vars.end() && It->second.Principal)
         return true;
       // A context record holds the principal next to client data
-      // (`c.who`, `c.req`): only its principal fields are the principal.
-      if (Opts.Contexts && contextRecord(V->getType(), *Opts.Contexts))
-        return false;
+      // (`c.who`, `c.req`): only its principal fields are the principal;
+      // unless all the fields known here are (`RequestCtx ctx; ctx.member_id
+      // = row[0]; … return ctx;` in the function that authenticates).
+      if (Opts.Contexts && contextRecord(V->getType(), *Opts.Contexts)) {
+        bool AnyPr = false, AnyCl = false;
+        for (auto &F : Fields)
+          if (F.first.first == V) {
+            AnyPr = AnyPr || F.second.Principal;
+            AnyCl = AnyCl || F.second.Client.has_value();
+          }
+        return AnyPr && !AnyCl;
+      }
       for (auto &F : Fields)
         if (F.first.first == V && F.second.Principal)
           return true;

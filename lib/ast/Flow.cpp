@@ -1364,12 +1364,18 @@ struct FunctionFlow::Impl {
     if (!L)
       return scopedRun(C);
     bool Cl = false, Pr = false;
-    for (const BoundValue &B : boundValues(L->Spec, callArgs(C))) {
+    tallyBound(boundValues(L->Spec, callArgs(C)), Cl, Pr);
+    return Cl && Pr;
+  }
+
+  /// Whether some of \p Bound are client data only (\p Cl) and some the
+  /// principal only (\p Pr): a statement scoped to the caller.
+  void tallyBound(const std::vector<BoundValue> &Bound, bool &Cl, bool &Pr) {
+    for (const BoundValue &B : Bound) {
       bool P = principal(B.E), K = client(B.E).has_value();
       Cl = Cl || (K && !P);
       Pr = Pr || (P && !K);
     }
-    return Cl && Pr;
   }
 
   /// The same for the run of a statement bound by separate calls
@@ -1397,11 +1403,7 @@ struct FunctionFlow::Impl {
       if (!V || statementVar(C, *S) != V)
         continue;
       Stmt = V;
-      for (const BoundValue &BV : boundValues(*S, callArgs(B))) {
-        bool P = principal(BV.E), K = client(BV.E).has_value();
-        Cl = Cl || (K && !P);
-        Pr = Pr || (P && !K);
-      }
+      tallyBound(boundValues(*S, callArgs(B)), Cl, Pr);
     }
     if (!Stmt || !Cl || !Pr)
       return false;
@@ -3249,11 +3251,12 @@ ContextInfo contextFields(ASTContext &Ctx, const RequestModel &RM, const FlowOpt
         FlowOptions Sub = Opts;
         for (auto &[Field, O] : Own)
           Sub.ThisFields[Field] = O;
+        std::set<const FunctionDecl *> Done; // `match(...)` is called once per route
         if (!Sub.ThisFields.empty())
           for (const CXXMethodDecl *M : SF.ThisCalls) {
             const FunctionDecl *Def = nullptr;
             if (M == F || handlerOf(M) || !M->hasBody(Def) || !Def || Def->isDependentContext() ||
-                !isUserCode(Def, Ctx))
+                !isUserCode(Def, Ctx) || !Done.insert(Def).second)
               continue;
             Add(FunctionFlow(Def, RM, Ctx, Sub, 1, nullptr, /*Summary=*/false).thisFieldOrigins());
           }

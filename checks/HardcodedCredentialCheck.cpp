@@ -3,6 +3,7 @@
 #include "checks/HardcodedCredentialCheck.h"
 
 #include "lib/ast/StringRecovery.h"
+#include "lib/text/Words.h"
 
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/ParentMapContext.h"
@@ -636,7 +637,7 @@ void HardcodedCredentialCheck::checkCall(const Expr *Call, const FunctionDecl *F
       continue;
     }
     if (Decl->getNumParams() == 1 && Decl->getIdentifier()) {
-      std::vector<std::string> W = secrets::splitWords(Decl->getName().str());
+      std::vector<std::string> W = text::identifierWords(Decl->getName().str());
       if (W.size() >= 2 && W[0] == "set") {
         std::string Rest = Decl->getName().str().substr(3);
         if (K.classifyName(Rest).Verdict == secrets::NameVerdict::Credential)

@@ -9,6 +9,7 @@
 #include "checks/UnboundedCacheCheck.h"
 #include "lib/ast/RequestModel.h"
 #include "lib/report/FactSink.h"
+#include "lib/text/Words.h"
 
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/ParentMapContext.h"
@@ -1420,7 +1421,7 @@ void UnboundedCacheCheck::check(const MatchFinder::MatchResult &Result) {
                 AddFn(M);
           }
       }
-      auto Words = cache::ContainerModel::splitWords(F.OwnerClass);
+      auto Words = text::identifierWords(F.OwnerClass);
       auto In = [](const std::string &W, const std::vector<std::string> &L) {
         for (const auto &X : L)
           if (W == X || W == X + "s")

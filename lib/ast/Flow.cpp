@@ -380,7 +380,7 @@ struct FunctionFlow::Impl {
       return;
     }
     if (O.Kind == flow::SourceKind::RouteParameter) {
-      O.Credential = FM.isSecretColumn(O.Key); // `/shared/plans/{token}`
+      O.Credential = FM.isSecretName(O.Key); // `/shared/plans/{token}`
       return;
     }
     // An unsigned cookie is whatever the client wants it to be; only opaque
@@ -393,14 +393,9 @@ struct FunctionFlow::Impl {
     }
     std::string Last = O.Key;
     auto Dot = Last.rfind('.');
-    // `?token=`, `{"api_key": …}`: named as a secret is.
-    std::string Name;
-    for (char C : Dot == std::string::npos ? Last : Last.substr(Dot + 1)) {
-      if (std::isupper(static_cast<unsigned char>(C)) && !Name.empty() && Name.back() != '_')
-        Name += '_';
-      Name += C == '-' ? '_' : static_cast<char>(std::tolower(static_cast<unsigned char>(C)));
-    }
-    O.Credential = O.Credential || FM.isSecretColumn(Name);
+    // `?token=`, `{"apiKey": …}`: named as a secret is.
+    O.Credential = O.Credential ||
+                   FM.isSecretName(Dot == std::string::npos ? Last : Last.substr(Dot + 1));
     if (FM.isIdentityField(Last) ||
         (Dot != std::string::npos && FM.isIdentityField(Last.substr(Dot + 1))))
       O.Identity = true;

@@ -1,5 +1,6 @@
 //===- ContainerModel.cpp - container types as data -----------------------===//
 #include "ContainerModel.h"
+#include "text/Words.h"
 
 #include <algorithm>
 #include <cctype>
@@ -119,40 +120,9 @@ bool ContainerModel::matchesNamePattern(std::string_view Name,
   return false;
 }
 
-std::vector<std::string> ContainerModel::splitWords(std::string_view Id) {
-  std::vector<std::string> Words;
-  std::string Cur;
-  auto Flush = [&] {
-    if (!Cur.empty())
-      Words.push_back(Cur);
-    Cur.clear();
-  };
-  for (size_t I = 0; I < Id.size(); ++I) {
-    unsigned char C = Id[I];
-    if (!std::isalnum(C)) {
-      Flush();
-      continue;
-    }
-    bool Upper = std::isupper(C);
-    if (Upper && !Cur.empty()) {
-      bool PrevLower = std::islower((unsigned char)Id[I - 1]) || std::isdigit((unsigned char)Id[I - 1]);
-      bool NextLower = I + 1 < Id.size() && std::islower((unsigned char)Id[I + 1]);
-      if (PrevLower || (NextLower && std::isupper((unsigned char)Id[I - 1])))
-        Flush();
-    }
-    Cur.push_back((char)std::tolower(C));
-  }
-  Flush();
-  // Hungarian-ish prefixes: m_cache, s_cache, g_cache, kCache, mCache.
-  if (Words.size() > 1 && (Words[0] == "m" || Words[0] == "s" || Words[0] == "g" ||
-                           Words[0] == "k" || Words[0] == "sp" || Words[0] == "p"))
-    Words.erase(Words.begin());
-  return Words;
-}
-
 std::string ContainerModel::matchWord(std::string_view Identifier,
                                       const std::vector<std::string> &Words) {
-  std::vector<std::string> Parts = splitWords(Identifier);
+  std::vector<std::string> Parts = text::identifierWords(Identifier);
   for (const auto &W : Words)
     for (const auto &P : Parts)
       if (P == W || P == W + "s" || P + "s" == W)

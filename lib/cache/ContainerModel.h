@@ -112,9 +112,6 @@ public:
   /// True when \p Name matches one of \p Patterns (exact, or prefix for a
   /// pattern ending in '*').
   static bool matchesNamePattern(std::string_view Name, const std::vector<std::string> &Patterns);
-  /// Splits an identifier into lower-case words (camelCase, snake_case,
-  /// digits, leading m_/s_/g_/k prefixes dropped).
-  static std::vector<std::string> splitWords(std::string_view Identifier);
   /// The first word of \p Words that occurs in \p Identifier's words (a word
   /// also matches its plural with a trailing "s"); empty if none.
   static std::string matchWord(std::string_view Identifier, const std::vector<std::string> &Words);

@@ -1,6 +1,7 @@
 //===- FlowModel.cpp ------------------------------------------------------===//
 #include "FlowModel.h"
 #include "SqlKeys.h"
+#include "text/Words.h"
 
 #include <algorithm>
 #include <cctype>
@@ -57,39 +58,8 @@ std::string normaliseKey(std::string_view Key) {
   return Out;
 }
 
-static std::vector<std::string> splitWords(std::string_view Name) {
-  // snake_case, kebab-case and camelCase words, lower-cased.
-  std::vector<std::string> Words;
-  std::string Cur;
-  auto Flush = [&] {
-    if (!Cur.empty())
-      Words.push_back(Cur);
-    Cur.clear();
-  };
-  for (size_t I = 0; I < Name.size(); ++I) {
-    char C = Name[I];
-    if (!std::isalnum(static_cast<unsigned char>(C))) {
-      Flush();
-      continue;
-    }
-    bool Upper = std::isupper(static_cast<unsigned char>(C));
-    if (Upper && !Cur.empty()) {
-      char Prev = Name[I - 1];
-      bool PrevLower = std::islower(static_cast<unsigned char>(Prev)) ||
-                       std::isdigit(static_cast<unsigned char>(Prev));
-      bool NextLower = I + 1 < Name.size() &&
-                       std::islower(static_cast<unsigned char>(Name[I + 1]));
-      if (PrevLower || NextLower)
-        Flush();
-    }
-    Cur += static_cast<char>(std::tolower(static_cast<unsigned char>(C)));
-  }
-  Flush();
-  return Words;
-}
-
 bool isIdLikeName(std::string_view Name) {
-  auto Words = splitWords(Name);
+  auto Words = text::words(Name);
   if (Words.empty())
     return false;
   static const char *const Last[] = {"id", "ids", "uuid", "guid", "key", "slug", "pk",
@@ -525,6 +495,10 @@ bool FlowModel::isSecretColumn(std::string_view Column) const {
   std::string L(Column);
   std::transform(L.begin(), L.end(), L.begin(), [](unsigned char C) { return std::tolower(C); });
   return !L.empty() && anySearch(SecretColumns, L);
+}
+
+bool FlowModel::isSecretName(std::string_view Name) const {
+  return isSecretColumn(text::snakeCase(Name));
 }
 
 bool FlowModel::isIdentityHeader(std::string_view Header) const {

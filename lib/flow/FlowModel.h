@@ -221,6 +221,9 @@ public:
   bool isRoleAttribute(std::string_view Name) const;
   /// True when an SQL column holds a secret the client presents (secret-columns).
   bool isSecretColumn(std::string_view Column) const;
+  /// isSecretColumn() of a request key or identifier in any naming style:
+  /// "apiKey", "X-Refresh-Token" and "refresh_token" read alike.
+  bool isSecretName(std::string_view Name) const;
   /// True when the role value \p Name (lower-cased) is an end-user role.
   bool isEndUserRole(std::string_view Name) const;
   /// Header (case-insensitive) a client may set to claim an identity.

@@ -1,6 +1,7 @@
 //===- Secrets.cpp - recognisers for hardcoded credentials ----------------===//
 
 #include "Secrets.h"
+#include "text/Words.h"
 
 #include <algorithm>
 #include <cctype>
@@ -38,7 +39,7 @@ bool endsWith(std::string_view S, std::string_view Suffix) {
   return S.size() >= Suffix.size() && S.substr(S.size() - Suffix.size()) == Suffix;
 }
 
-std::vector<std::string> splitPhrase(std::string_view Phrase) { return splitWords(Phrase); }
+std::vector<std::string> splitPhrase(std::string_view Phrase) { return text::identifierWords(Phrase); }
 
 Span spanOf(std::string_view Whole, std::string_view Part) {
   return Span{static_cast<size_t>(Part.data() - Whole.data()), Part.size()};
@@ -78,38 +79,8 @@ double shannonEntropy(std::string_view S) {
   return H;
 }
 
-std::vector<std::string> splitWords(std::string_view Id) {
-  std::vector<std::string> Words;
-  std::string Cur;
-  auto Flush = [&] {
-    if (!Cur.empty())
-      Words.push_back(toLower(Cur));
-    Cur.clear();
-  };
-  for (size_t I = 0; I < Id.size(); ++I) {
-    char C = Id[I];
-    if (!isAlnum(C)) {
-      Flush();
-      continue;
-    }
-    if (!Cur.empty() && isUpper(C)) {
-      char P = Cur.back();
-      bool NextLower = I + 1 < Id.size() && isLower(Id[I + 1]);
-      if (isLower(P) || isDigit(P) || (isUpper(P) && NextLower))
-        Flush();
-    }
-    Cur += C;
-  }
-  Flush();
-  // Hungarian / member prefixes: kFoo, m_foo, g_foo, s_foo, pFoo.
-  if (Words.size() > 1 && Words[0].size() == 1 &&
-      std::string_view("kmgsp").find(Words[0][0]) != std::string_view::npos)
-    Words.erase(Words.begin());
-  return Words;
-}
-
 std::string envVarName(std::string_view Identifier) {
-  std::vector<std::string> Words = splitWords(Identifier);
+  std::vector<std::string> Words = text::identifierWords(Identifier);
   std::string R;
   for (const std::string &W : Words) {
     if (!R.empty())
@@ -481,7 +452,7 @@ void Knowledge::loadHeaders(const std::vector<model::Entry> &Es,
 }
 
 NameResult Knowledge::classifyName(std::string_view Identifier) const {
-  std::vector<std::string> W = splitWords(Identifier);
+  std::vector<std::string> W = text::identifierWords(Identifier);
   auto MatchAt = [&](const std::vector<std::string> &P, size_t I) {
     if (I + P.size() > W.size())
       return false;
@@ -621,7 +592,7 @@ ValueVerdict Knowledge::classifyValue(std::string_view Value, double MinEntropy)
     // Identifiers have words of 3+ letters on average; random strings split
     // into many 1-2 letter "words" at their case changes.
     bool RandomLooking = V.size() >= 16 && Upper && LowerC && shannonEntropy(V) >= 3.5 &&
-                         splitWords(V).size() * 3 > V.size();
+                         text::identifierWords(V).size() * 3 > V.size();
     if (OnlyLetters && !RandomLooking)
       return ValueVerdict::Identifier;
   }

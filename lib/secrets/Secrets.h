@@ -37,11 +37,6 @@ std::string mask(std::string_view Secret);
 /// Shannon entropy of \p S in bits per character (0 for empty strings).
 double shannonEntropy(std::string_view S);
 
-/// Splits an identifier or a header/config name into lower-case words:
-/// "kDbPassword" -> {db, password} (a Hungarian k/m/g/s prefix is dropped),
-/// "DB_PASS" -> {db, pass}, "X-Api-Key" -> {x, api, key}, "HTTPToken" -> {http, token}.
-std::vector<std::string> splitWords(std::string_view Identifier);
-
 /// Environment-variable name for an identifier: "db_password", "kDbPassword",
 /// "m_dbPassword" -> "DB_PASSWORD". Empty input gives "SECRET".
 std::string envVarName(std::string_view Identifier);

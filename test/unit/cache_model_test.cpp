@@ -117,10 +117,6 @@ TEST(CacheModel, NormalizeInlineNamespaces) {
 }
 
 TEST(CacheModel, WordsAndPatterns) {
-  EXPECT_EQ(ContainerModel::splitWords("s_userCache"), (std::vector<std::string>{"user", "cache"}));
-  EXPECT_EQ(ContainerModel::splitWords("HTTPSessionMap"),
-            (std::vector<std::string>{"http", "session", "map"}));
-  EXPECT_EQ(ContainerModel::splitWords("m_seen_ids"), (std::vector<std::string>{"seen", "ids"}));
   std::vector<std::string> W = {"cache", "session", "seen"};
   EXPECT_EQ(ContainerModel::matchWord("g_sessions", W), "session");
   EXPECT_EQ(ContainerModel::matchWord("userCache", W), "cache");

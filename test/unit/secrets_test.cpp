@@ -56,19 +56,6 @@ TEST(SecretsEntropy, Values) {
   EXPECT_NEAR(shannonEntropy("ab"), 1.0, 1e-9);
 }
 
-TEST(SecretsWords, SplitsIdentifiers) {
-  using V = std::vector<std::string>;
-  EXPECT_EQ(splitWords("kDbPassword"), (V{"db", "password"}));
-  EXPECT_EQ(splitWords("DB_PASS"), (V{"db", "pass"}));
-  EXPECT_EQ(splitWords("apiKey"), (V{"api", "key"}));
-  EXPECT_EQ(splitWords("X-Api-Key"), (V{"x", "api", "key"}));
-  EXPECT_EQ(splitWords("HTTPToken"), (V{"http", "token"}));
-  EXPECT_EQ(splitWords("m_secretKey_"), (V{"secret", "key"}));
-  EXPECT_EQ(splitWords("oauth2Token"), (V{"oauth2", "token"}));
-  EXPECT_EQ(splitWords("k"), (V{"k"}));
-  EXPECT_EQ(splitWords(""), V{});
-}
-
 TEST(SecretsWords, EnvVarName) {
   EXPECT_EQ(envVarName("db_password"), "DB_PASSWORD");
   EXPECT_EQ(envVarName("kDbPassword"), "DB_PASSWORD");

@@ -25,7 +25,7 @@ using namespace clang::ast_matchers;
 namespace prodready {
 
 static const char DefaultPublicRoutes[] =
-    "^/(public|static|assets|health|healthz|ready|readyz|livez|status|metrics|login|logout|"
+    "^(/api)?(/v[0-9]+)?/(public|static|assets|health|healthz|ready|readyz|livez|status|metrics|login|logout|"
     "signup|register|favicon\\.ico)(/|$)";
 
 TrustedClientIdCheck::TrustedClientIdCheck(llvm::StringRef Name,

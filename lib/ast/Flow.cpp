@@ -227,6 +227,9 @@ struct FunctionFlow::Impl {
     const Expr *E;
     bool Role;
     bool OnlyTested = false; ///< counts only where its result is tested
+    /// A MAC check (macCheck): it authenticates what the client sent; a
+    /// helper making one is no authorization check for its callers.
+    bool Authenticates = false;
   };
 
   /// The client objects a guard expression checks: the client values among
@@ -241,6 +244,9 @@ struct FunctionFlow::Impl {
       E = strip(UO->getSubExpr());
     }
     if (isRoleGuard(E))
+      return Out;
+    Out = macCheck(E);
+    if (!Out.empty())
       return Out;
     auto Add = [&](const Expr *A) {
       // `ids.front()`, `ids[0]`: a check of one element says nothing of the
@@ -317,6 +323,7 @@ struct FunctionFlow::Impl {
   }
   std::vector<Guard> Guards;
   std::set<unsigned> ParamsToReturn;
+  std::map<unsigned, std::string> ReturnFields; ///< see returnFieldOf()
   std::optional<Origin> ReturnOrigin; // helper reads the request itself
 
   // CFG (built lazily).
@@ -514,8 +521,12 @@ struct FunctionFlow::Impl {
     if (!P->MemberOf.empty())
       if (const auto *MC = dyn_cast<CXXMemberCallExpr>(C)) {
         const Expr *Obj = MC->getImplicitObjectArgument();
-        if (!RM.isRequestType(Obj->getType()) && client(Obj))
-          return nullptr;
+        // (A helper's parameter itself is whatever its callers pass: their
+        // request context, `patientOf(ctx)`. Not what it derives from one:
+        // a token parameter decoded without verification.)
+        if (!RM.isRequestType(Obj->getType()) && !isa_and_nonnull<ParmVarDecl>(varOf(Obj)))
+          if (client(Obj))
+            return nullptr;
       }
     return P;
   }
@@ -555,7 +566,7 @@ struct FunctionFlow::Impl {
                       flow::normaliseKey(S->Key)) != Opts.TrustedIdentityHeaders.end())
           return true;
     if (const auto *C = dyn_cast<CallExpr>(E))
-      if (principalAt(C) || credentialLookup(C) || credentialKeyed(C))
+      if (principalAt(C) || credentialLookup(C) || credentialKeyed(C) || credentialRun(C))
         return true;
     if (const auto *ME = dyn_cast<MemberExpr>(E)) {
       QualType T = ME->getBase()->getType();
@@ -764,6 +775,11 @@ struct FunctionFlow::Impl {
     bool Role;
     if (F && (principalAt(C) || isGuardCallee(F, Role)))
       return std::nullopt;
+    // Rows the statement scopes to the caller (`… WHERE id = $1 AND
+    // contractor_license = $2` with the caller's licence): the caller's own
+    // data, whichever id the client sent.
+    if (F && F->getIdentifier() && FM.sinkForFunction(qualifiedName(F)) && scopedLookup(C))
+      return std::nullopt;
     if (F) {
       if (FunctionFlow *S = summaryOf(F)) {
         // `resolve_bearer(req)`: reads the request but answers who the
@@ -772,8 +788,19 @@ struct FunctionFlow::Impl {
           return std::nullopt;
         for (unsigned I = 0; I < C->getNumArgs(); ++I)
           if (S->paramReachesReturn(I))
-            if (auto O = client(C->getArg(I), D + 1))
+            if (auto O = client(C->getArg(I), D + 1)) {
+              // Only where that makes it an identity claim: the same value
+              // otherwise (a row loaded by the id is still that object).
+              std::string Field = S->returnFieldOf(I);
+              if (!Field.empty() && !O->Identity) {
+                Origin F = *O;
+                F.Key = F.Key.empty() ? Field : F.Key + "." + Field;
+                classify(F);
+                if (F.Identity)
+                  return F;
+              }
               return O;
+            }
         if (S->P->ReturnOrigin) {
           unsigned Shift = objectArgs(C);
           if (S->P->ReturnOrigin->FromObject)
@@ -1120,10 +1147,80 @@ struct FunctionFlow::Impl {
   }
 
   /// A guard call or an ownership comparison (no polarity).
+  /// When \p E is a MAC the server computes (FlowModel::isMacType,
+  /// isMacFunction): the client values it authenticates (`user` of
+  /// `mac.update(user)`, `body` of `hmac_sha256(secret, body)`), possibly none.
+  std::optional<std::vector<Origin>> macOf(const Expr *E, int D = 0) {
+    if (!E || D > 8)
+      return std::nullopt;
+    E = strip(E);
+    std::vector<Origin> Out;
+    auto AddArgs = [&](const CallExpr *C) {
+      for (const Expr *A : callArgs(C))
+        if (auto O = client(A))
+          Out.push_back(*O);
+    };
+    if (const VarDecl *V = varOf(E)) {
+      const auto *RD = V->getType().getNonReferenceType()->getAsCXXRecordDecl();
+      if (RD && FM.isMacType(qualifiedName(RD))) {
+        for (const Expr *X : Col.Exprs)
+          if (const auto *MC = dyn_cast<CXXMemberCallExpr>(X))
+            if (varOf(MC->getImplicitObjectArgument()) == V)
+              AddArgs(MC);
+        return Out;
+      }
+      if (V->hasLocalStorage() && V->getInit() && !isa<ParmVarDecl>(V))
+        return macOf(V->getInit(), D + 1);
+      return std::nullopt;
+    }
+    if (const auto *C = dyn_cast<CallExpr>(E)) {
+      const FunctionDecl *F = C->getDirectCallee();
+      if (F && F->getIdentifier() && FM.isMacFunction(F->getName())) {
+        AddArgs(C);
+        return Out;
+      }
+      if (const auto *MC = dyn_cast<CXXMemberCallExpr>(C))
+        if (auto M = macOf(MC->getImplicitObjectArgument(), D + 1))
+          return M;
+      // Encodings of one: `digestToHex(mac.digest())`, `to_hex(h)`.
+      for (const Expr *A : C->arguments())
+        if (auto M = macOf(A, D + 1))
+          return M;
+    }
+    if (const auto *CE = dyn_cast<CXXConstructExpr>(E))
+      for (const Expr *A : CE->arguments())
+        if (auto M = macOf(A, D + 1))
+          return M;
+    return std::nullopt;
+  }
+
+  /// A comparison of a MAC the server computed with a client value (the
+  /// signature the client sent), or a call of a MAC compare function
+  /// taking both: the values the MAC authenticates (empty when \p E is none).
+  std::vector<Origin> macCheck(const Expr *E) {
+    E = strip(E);
+    bool NE;
+    const Expr *L, *R;
+    std::vector<const Expr *> Sides;
+    if (isComparison(E, NE, L, R))
+      Sides = {L, R};
+    else if (const auto *C = dyn_cast<CallExpr>(E))
+      if (const FunctionDecl *F = C->getDirectCallee(); F && FM.isMacCompare(qualifiedName(F)))
+        Sides.assign(C->arg_begin(), C->arg_end());
+    for (const Expr *M : Sides)
+      if (auto In = macOf(M); In && !In->empty())
+        for (const Expr *Sig : Sides)
+          if (Sig != M && client(Sig))
+            return *In;
+    return {};
+  }
+
   bool isGuardExpr(const Expr *E) {
     E = strip(E);
     bool NE;
     const Expr *L, *R;
+    if (!macCheck(E).empty())
+      return true;
     if (isComparison(E, NE, L, R)) {
       bool CL = client(L).has_value(), CR = client(R).has_value();
       bool PL = principal(L), PR = principal(R);
@@ -1373,20 +1470,23 @@ struct FunctionFlow::Impl {
     }
   }
 
-  /// The same for the run of a statement bound by separate calls
-  /// (`ps->setInt64(1, me.id); ps->setInt64(2, broker); rs(ps->executeQuery())`
-  /// of `SELECT 1 … WHERE user_id = ? AND broker_id = ?`).
-  std::map<const CallExpr *, bool> ScopedRuns;
-  bool scopedRun(const CallExpr *C) {
-    auto [It, New] = ScopedRuns.try_emplace(C, false);
+  /// The statement a run call executes (`ps->executeQuery()` after
+  /// `ps->setInt64(1, id)`) and the values its bind calls give it; found
+  /// once per run call. Null statement when \p C runs none.
+  struct RunBinds {
+    const VarDecl *Stmt = nullptr;
+    std::vector<BoundValue> Bound;
+  };
+  std::map<const CallExpr *, RunBinds> Runs;
+  const RunBinds &runBinds(const CallExpr *C) {
+    auto [It, New] = Runs.try_emplace(C);
     if (!New)
       return It->second;
     const FunctionDecl *F = C->getDirectCallee();
     if (!F || !F->getIdentifier())
-      return false;
+      return It->second;
     const std::string Name = qualifiedName(F);
-    const VarDecl *Stmt = nullptr;
-    bool Cl = false, Pr = false;
+    RunBinds R;
     for (const Expr *E : Col.Exprs) {
       const auto *B = dyn_cast<CallExpr>(E);
       const FunctionDecl *BF = B && B != C ? B->getDirectCallee() : nullptr;
@@ -1397,13 +1497,36 @@ struct FunctionFlow::Impl {
       const VarDecl *V = statementVar(B, *S);
       if (!V || statementVar(C, *S) != V)
         continue;
-      Stmt = V;
-      tallyBound(boundValues(*S, callArgs(B)), Cl, Pr);
+      R.Stmt = V;
+      auto Vals = boundValues(*S, callArgs(B));
+      R.Bound.insert(R.Bound.end(), Vals.begin(), Vals.end());
     }
-    if (!Stmt || !Cl || !Pr)
+    return Runs[C] = std::move(R);
+  }
+
+  /// The same for the run of a statement bound by separate calls
+  /// (`ps->setInt64(1, me.id); ps->setInt64(2, broker); rs(ps->executeQuery())`
+  /// of `SELECT 1 … WHERE user_id = ? AND broker_id = ?`).
+  bool scopedRun(const CallExpr *C) {
+    const RunBinds &R = runBinds(C);
+    bool Cl = false, Pr = false;
+    tallyBound(R.Bound, Cl, Pr);
+    if (!R.Stmt || !Cl || !Pr)
       return false;
-    auto Sql = statementSql(Stmt);
-    return It->second = Sql && !Sql->Write;
+    auto Sql = statementSql(R.Stmt);
+    return Sql && !Sql->Write;
+  }
+
+  /// The run of a statement whose binds give it only credentials
+  /// (`dev->setString(1, token); drs(dev->executeQuery())` of `SELECT
+  /// practice_id FROM devices WHERE token_sha256 = SHA2(?, 256)`): its rows
+  /// say who the caller is, as credentialLookup's do.
+  bool credentialRun(const CallExpr *C) {
+    const RunBinds &R = runBinds(C);
+    if (!R.Stmt)
+      return false;
+    auto Sql = statementSql(R.Stmt);
+    return Sql && bindsOnlySecrets(*Sql, R.Bound);
   }
 
   /// A question about the caller and the object: a call that takes the
@@ -1569,6 +1692,26 @@ struct FunctionFlow::Impl {
   std::set<const VarDecl *> RoleFlags;
   std::unique_ptr<ParentMap> LocalPM;
 
+  /// A guard function that says no by returning false and never throws
+  /// (`bool requireOwner(uid, id, cb)` that sends 403 and returns false):
+  /// called with its answer discarded, it stops nothing.
+  static bool answersOnly(const FunctionDecl *F) {
+    if (!F || !F->getReturnType()->isBooleanType())
+      return false;
+    const FunctionDecl *Def = nullptr;
+    if (!F->hasBody(Def) || !Def)
+      return true;
+    struct Throws : RecursiveASTVisitor<Throws> {
+      bool Found = false;
+      bool VisitCXXThrowExpr(CXXThrowExpr *) {
+        Found = true;
+        return false;
+      }
+    } T;
+    T.TraverseStmt(Def->getBody());
+    return !T.Found;
+  }
+
   void collectGuards() {
     for (const Expr *E : Col.Exprs) {
       if (isa<CXXConstructExpr>(E))
@@ -1577,12 +1720,13 @@ struct FunctionFlow::Impl {
         if (!BO->isEqualityOp())
           continue;
       if (isGuardExpr(E)) {
-        bool Named = true;
+        bool Named = true, Answers = false;
         if (const auto *C = dyn_cast<CallExpr>(strip(E))) {
           bool Role;
           Named = isGuardCallee(C->getDirectCallee(), Role);
+          Answers = Named && answersOnly(C->getDirectCallee());
         }
-        Guards.push_back({E, isRoleGuard(E), !Named});
+        Guards.push_back({E, isRoleGuard(E), !Named || Answers, !macCheck(E).empty()});
       }
       else if (roleComparison(E))
         Guards.push_back({E, true});
@@ -1995,6 +2139,8 @@ struct FunctionFlow::Impl {
           noteScopeParam(U, B.E);
           if (principal(B.E) && !client(B.E))
             U.OwnerScoped = true;
+          else if (client(B.E))
+            U.ScopeValues.push_back(B.E);
         }
         // Other bind calls on the same statement.
         if (StmtVar)
@@ -2009,7 +2155,8 @@ struct FunctionFlow::Impl {
               if (!BS->isValueArg(static_cast<int>(I)))
                 continue;
               bool Pr = principal(BArgs[I]) && !client(BArgs[I]);
-              if (!Pr && !Summary)
+              bool Cl = !Pr && client(BArgs[I]);
+              if (!Pr && !Cl && !Summary)
                 continue;
               int Pos = 0;
               std::string Name;
@@ -2026,6 +2173,8 @@ struct FunctionFlow::Impl {
                 noteScopeParam(U, BArgs[I]);
                 if (Pr)
                   U.OwnerScoped = true;
+                else if (Cl)
+                  U.ScopeValues.push_back(BArgs[I]);
               }
             }
           }
@@ -2578,6 +2727,11 @@ struct FunctionFlow::Impl {
       bool NE = false;
       const Expr *L, *R;
       bool BaseFlip = isComparison(strip(G.E), NE, L, R) && NE;
+      // `CRYPTO_memcmp(mac, sig, n)` answers 0 when they are equal.
+      if (const auto *C = dyn_cast<CallExpr>(strip(G.E)))
+        if (const FunctionDecl *F = C->getDirectCallee();
+            F && FM.isMacCompare(qualifiedName(F)) && !F->getReturnType()->isBooleanType())
+          BaseFlip = !BaseFlip;
       if (AddCondition(G.E, BaseFlip))
         continue;
       // Not a condition: a statement guard when its value is discarded
@@ -2702,6 +2856,19 @@ struct FunctionFlow::Impl {
   bool authorized(const SinkUse &U) {
     if (U.OwnerScoped)
       return true;
+    // A row scoped to a parent the caller may use (`… WHERE id = $1 AND
+    // campaign_id = $2` after `ownsCampaign(me, cid)`).
+    for (const Expr *W : U.ScopeValues) {
+      auto O = W == U.Value ? std::nullopt : client(W);
+      if (!O || strip(W) == strip(U.Value))
+        continue;
+      SinkUse Parent = U;
+      Parent.Value = W;
+      Parent.From = *O;
+      Parent.ScopeValues.clear();
+      if (authorized(Parent))
+        return true;
+    }
     // Reported at the statement's execution: a guard on every path to the
     // bind that gave it the value counts as well as one before the run.
     if (U.Bind) {
@@ -2788,6 +2955,8 @@ struct FunctionFlow::Impl {
       for (const GuardSite *S : Sites)
         if (S->Block == SB && (S->Condition || S->Element > SIdx))
           return true;
+      if (returnsUnchecked(U.Call, SB, Sites))
+        return false;
       std::set<const CFGBlock *> Seen;
       std::deque<const CFGBlock *> Work;
       for (const auto &Succ : SB->succs())
@@ -2805,6 +2974,63 @@ struct FunctionFlow::Impl {
           if (const CFGBlock *N = Succ.getReachableBlock())
             Work.push_back(N);
       }
+    }
+    return false;
+  }
+
+  /// True when the variable a read initialises (`if (auto hit =
+  /// cache.card(id)) return response(*hit);`) is returned on a path that
+  /// meets none of \p Sites: the data leaves before any check.
+  bool returnsUnchecked(const Expr *Call, const CFGBlock *SB,
+                        const std::vector<const GuardSite *> &Sites) {
+    const Stmt *X = Call;
+    while (PM->getParent(X) && isa<Expr>(PM->getParent(X)) &&
+           (isa<CastExpr>(PM->getParent(X)) || isa<ExprWithCleanups>(PM->getParent(X)) ||
+            isa<CXXConstructExpr>(PM->getParent(X)) || isa<MaterializeTemporaryExpr>(PM->getParent(X)) ||
+            isa<CXXBindTemporaryExpr>(PM->getParent(X))))
+      X = PM->getParent(X);
+    const auto *DS = dyn_cast_or_null<DeclStmt>(PM->getParent(X));
+    const VarDecl *V = nullptr;
+    if (DS)
+      for (const Decl *D : DS->decls())
+        if (const auto *VD = dyn_cast<VarDecl>(D); VD && VD->getInit() && isWithin(Call, VD->getInit()))
+          V = VD;
+    if (!V)
+      return false;
+    auto Uses = [&](const Stmt *S) {
+      struct Finder : RecursiveASTVisitor<Finder> {
+        const VarDecl *V;
+        bool Found = false;
+        bool VisitDeclRefExpr(DeclRefExpr *D) {
+          Found = Found || D->getDecl() == V;
+          return !Found;
+        }
+      } Fi;
+      Fi.V = V;
+      Fi.TraverseStmt(const_cast<Stmt *>(S));
+      return Fi.Found;
+    };
+    std::set<const CFGBlock *> Guarded;
+    for (const GuardSite *S : Sites)
+      Guarded.insert(S->Block);
+    std::set<const CFGBlock *> Seen;
+    std::deque<const CFGBlock *> Work;
+    for (const auto &Succ : SB->succs())
+      if (const CFGBlock *N = Succ.getReachableBlock())
+        Work.push_back(N);
+    while (!Work.empty()) {
+      const CFGBlock *B = Work.front();
+      Work.pop_front();
+      if (!Seen.insert(B).second || Guarded.count(B))
+        continue;
+      for (const CFGElement &El : *B)
+        if (auto CS = El.getAs<CFGStmt>())
+          if (const auto *R = dyn_cast<ReturnStmt>(CS->getStmt()))
+            if (R->getRetValue() && Uses(R->getRetValue()))
+              return true;
+      for (const auto &Succ : B->succs())
+        if (const CFGBlock *N = Succ.getReachableBlock())
+          Work.push_back(N);
     }
     return false;
   }
@@ -2890,7 +3116,8 @@ struct FunctionFlow::Impl {
     if (Handler)
       for (const ParmVarDecl *P : FD->parameters())
         if (const auto *RD = P->getType().getNonReferenceType()->getAsCXXRecordDecl())
-          if (qualifiedName(RD) == "std::match_results" && !Vars[P].Client) {
+          if (qualifiedName(RD) == "std::match_results" &&
+              (!Vars[P].Client || Vars[P].Client->Kind == flow::SourceKind::Path)) {
             Origin O;
             O.Kind = flow::SourceKind::RouteParameter;
             Vars[P].Client = O;
@@ -2938,6 +3165,18 @@ struct FunctionFlow::Impl {
           if (auto O = client(D))
             if (O->Param >= 0)
               ParamsToReturn.insert(static_cast<unsigned>(O->Param));
+        // The field of the parameter it returns (`return stoll(claims.get("sub"))`
+        // of a token parameter): the caller's value, that field of it.
+        if (auto O = client(R->getRetValue()); O && O->Param >= 0 &&
+                                               static_cast<unsigned>(O->Param) < FD->getNumParams()) {
+          std::string Name = FD->getParamDecl(O->Param)->getName().str();
+          std::string Field;
+          if (O->Key.size() > Name.size() + 1 && O->Key.compare(0, Name.size() + 1, Name + ".") == 0)
+            Field = O->Key.substr(Name.size() + 1);
+          auto [It, New] = ReturnFields.try_emplace(static_cast<unsigned>(O->Param), Field);
+          if (!New && It->second != Field)
+            It->second.clear();
+        }
         if (auto O = client(R->getRetValue()))
           if (O->Param < 0 && O->Source)
             ReturnOrigin = O;
@@ -2974,6 +3213,33 @@ std::set<const RecordDecl *> principalTypes(ASTContext &Ctx, const RequestModel 
   return std::move(Fi.Out);
 }
 
+/// `std::nullopt`, `nullptr`, `{}`, `false`, `0`: a helper's "no".
+static bool isNoValue(const Expr *E) {
+  E = E->IgnoreParenImpCasts();
+  if (const auto *EWC = dyn_cast<ExprWithCleanups>(E))
+    E = EWC->getSubExpr()->IgnoreParenImpCasts();
+  while (const auto *CE = dyn_cast<CXXConstructExpr>(E)) {
+    if (CE->getNumArgs() == 0)
+      return true;
+    if (CE->getNumArgs() != 1)
+      return false;
+    E = CE->getArg(0)->IgnoreParenImpCasts();
+    if (const auto *MT = dyn_cast<MaterializeTemporaryExpr>(E))
+      E = MT->getSubExpr()->IgnoreParenImpCasts();
+  }
+  if (isa<CXXNullPtrLiteralExpr>(E) || isa<GNUNullExpr>(E))
+    return true;
+  if (const auto *B = dyn_cast<CXXBoolLiteralExpr>(E))
+    return !B->getValue();
+  if (const auto *I = dyn_cast<IntegerLiteral>(E))
+    return I->getValue() == 0;
+  if (const auto *IL = dyn_cast<InitListExpr>(E))
+    return IL->getNumInits() == 0;
+  if (const auto *DR = dyn_cast<DeclRefExpr>(E))
+    return DR->getDecl()->getName() == "nullopt";
+  return false;
+}
+
 FunctionFlow::FunctionFlow(const FunctionDecl *FD, const RequestModel &RM, ASTContext &Ctx,
                            const FlowOptions &Opts, unsigned Depth,
                            std::map<const FunctionDecl *, std::shared_ptr<FunctionFlow>> *Cache,
@@ -2988,7 +3254,7 @@ FunctionFlow::FunctionFlow(const FunctionDecl *FD, const RequestModel &RM, ASTCo
         PrincipalVar = V.first;
     }
   for (const auto &G : P->Guards)
-    if (!G.Role)
+    if (!G.Role && !G.Authenticates)
       GuardLike = true;
   if (Summary) {
     // A helper that checks the client's choice against the caller before
@@ -2996,6 +3262,15 @@ FunctionFlow::FunctionFlow(const FunctionDecl *FD, const RequestModel &RM, ASTCo
     // only when the caller is a member of that broker) returns a verified
     // value: every return of client data is authorized as an access would be.
     bool Verified = false, Unverified = false;
+    // A helper that checks a MAC of what the client sent (`ssoStaff(req)`:
+    // X-SSO-User against X-SSO-Signature): what it answers after the check
+    // is who the caller is.
+    std::vector<Origin> Authenticated;
+    for (const auto &G : P->Guards)
+      if (G.Authenticates) {
+        auto In = P->macCheck(G.E);
+        Authenticated.insert(Authenticated.end(), In.begin(), In.end());
+      }
     for (const ReturnStmt *R : P->Col.Returns) {
       const Expr *V = R->getRetValue();
       if (!V)
@@ -3003,6 +3278,17 @@ FunctionFlow::FunctionFlow(const FunctionDecl *FD, const RequestModel &RM, ASTCo
       auto O = P->client(V);
       if (!O && P->principal(V))
         ReturnsPrincipal = true;
+      // (What the helper's parameters give it, `prepare(d, …)`, is no
+      // client data of the caller.)
+      if ((!O || O->Param >= 0) && !Authenticated.empty() && !isNoValue(V)) {
+        SinkUse U;
+        U.Call = V;
+        U.Value = V;
+        U.From = Authenticated.front();
+        U.Acc = flow::Access::Write;
+        (P->authorized(U) ? Verified : Unverified) = true;
+        continue;
+      }
       if (!O || O->Param >= 0)
         continue;
       SinkUse U;
@@ -3042,6 +3328,11 @@ bool FunctionFlow::runsSql() const { return P->RunsSql; }
 bool FunctionFlow::runsRedis() const { return P->RunsRedis; }
 
 bool FunctionFlow::paramReachesReturn(unsigned I) const { return P->ParamsToReturn.count(I); }
+
+std::string FunctionFlow::returnFieldOf(unsigned I) const {
+  auto It = P->ReturnFields.find(I);
+  return It == P->ReturnFields.end() ? std::string() : It->second;
+}
 
 const SinkUse *FunctionFlow::paramSink(unsigned I) const {
   for (const auto &S : Sinks)
@@ -3276,6 +3567,10 @@ ContextInfo contextFields(ASTContext &Ctx, const RequestModel &RM, const FlowOpt
     }
     bool VisitLambdaExpr(LambdaExpr *L) {
       handler(L->getCallOperator());
+      // A lambda handed to a wrapper (`withKey([](req, res, const Principal &p) {…})`)
+      // is called through the std::function the wrapper keeps.
+      if (L->getCallOperator()->getNumParams() > 0)
+        Lambdas.push_back(L->getCallOperator());
       return true;
     }
     bool VisitCallExpr(CallExpr *C) {
@@ -3288,6 +3583,7 @@ ContextInfo contextFields(ASTContext &Ctx, const RequestModel &RM, const FlowOpt
     // to a pointer): candidates for the indirect calls.
     std::set<const Expr *> Callees;
     std::vector<std::pair<const DeclRefExpr *, const FunctionDecl *>> Taken;
+    std::vector<const FunctionDecl *> Lambdas; // call operators
     bool VisitDeclRefExpr(DeclRefExpr *D) {
       if (const auto *F = dyn_cast<FunctionDecl>(D->getDecl()))
         if (F->hasBody() && !Ctx.getSourceManager().isInSystemHeader(F->getLocation()))
@@ -3320,6 +3616,8 @@ ContextInfo contextFields(ASTContext &Ctx, const RequestModel &RM, const FlowOpt
   for (const auto &[D, F] : Fi.Taken)
     if (!Fi.Callees.count(D))
       Targets.insert(F->getCanonicalDecl());
+  for (const FunctionDecl *F : Fi.Lambdas)
+    Targets.insert(F->getCanonicalDecl());
   for (const auto &IC : Fi.IndirectCalls) {
     const auto &Args = *IC.Args;
     for (const FunctionDecl *F : Targets) {
@@ -3327,7 +3625,8 @@ ContextInfo contextFields(ASTContext &Ctx, const RequestModel &RM, const FlowOpt
       if (!F->hasBody(Def) || !Def)
         continue;
       unsigned Shift = 0;
-      if (const auto *M = dyn_cast<CXXMethodDecl>(Def); M && !M->isStatic()) {
+      if (const auto *M = dyn_cast<CXXMethodDecl>(Def);
+          M && !M->isStatic() && !M->getParent()->isLambda()) {
         if (Args.empty())
           continue;
         QualType Obj = Args[0]->getType();

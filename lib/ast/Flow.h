@@ -159,6 +159,10 @@ struct SinkUse {
   /// WHERE clause (or passed with it to a repository call). At a call that
   /// passes the principal for one of them, the access is scoped to the caller.
   std::set<int> ScopeParams;
+  /// Other client values the statement compares with a WHERE column
+  /// (`WHERE id = $1 AND campaign_id = $2`): when one of them is authorized
+  /// (the caller may see that campaign), so is the row it scopes.
+  std::vector<const clang::Expr *> ScopeValues;
 };
 
 class FunctionFlow {
@@ -188,6 +192,9 @@ public:
   const clang::VarDecl *principalVariable() const { return PrincipalVar; }
 
   // Summary queries (for callers).
+  /// The field of parameter \p I every return of it reads (`sub` when the
+  /// helper returns the `sub` claim of a token parameter), "" if none.
+  std::string returnFieldOf(unsigned I) const;
   bool paramReachesReturn(unsigned I) const;
   /// Unguarded sink reached by parameter I inside this function, or null.
   const SinkUse *paramSink(unsigned I) const;

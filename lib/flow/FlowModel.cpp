@@ -372,6 +372,24 @@ std::shared_ptr<FlowModel> FlowModel::build(const model::Model &M,
     else
       Errors.push_back(E.error("needs 'regex'"));
 
+  for (const Entry &E : M.section("message-authentication")) {
+    std::string Type, Compare;
+    model::getString(E, "member-of", Type, Errors, false);
+    model::getString(E, "compare", Compare, Errors, false);
+    auto R = compileRegex(E, "function-regex", Errors);
+    if (Type.empty() && Compare.empty() && !R) {
+      if (!E.Value->is_object() || !E.Value->contains("function-regex")) // (a bad regex is reported)
+        Errors.push_back(E.error("needs 'member-of', 'function-regex' or 'compare'"));
+      continue;
+    }
+    if (!Type.empty())
+      FM->MacTypes.emplace_back(stripGlobal(Type));
+    if (!Compare.empty())
+      FM->MacCompares.emplace_back(stripGlobal(Compare));
+    if (R)
+      FM->MacFunctions.push_back(*R);
+  }
+
   for (const Entry &E : M.section("ownership-columns")) {
     std::string R;
     if (!model::getString(E, "regex", R, Errors))
@@ -499,6 +517,18 @@ bool FlowModel::isSecretColumn(std::string_view Column) const {
 
 bool FlowModel::isSecretName(std::string_view Name) const {
   return isSecretColumn(text::snakeCase(Name));
+}
+
+bool FlowModel::isMacType(std::string_view QualifiedType) const {
+  return std::find(MacTypes.begin(), MacTypes.end(), stripGlobal(QualifiedType)) != MacTypes.end();
+}
+
+bool FlowModel::isMacFunction(std::string_view Name) const {
+  return !Name.empty() && anySearch(MacFunctions, Name);
+}
+
+bool FlowModel::isMacCompare(std::string_view Qualified) const {
+  return std::find(MacCompares.begin(), MacCompares.end(), stripGlobal(Qualified)) != MacCompares.end();
 }
 
 bool FlowModel::isIdentityHeader(std::string_view Header) const {

@@ -183,6 +183,12 @@ public:
   /// share_token, token_hash). A lookup by one authenticates the caller or
   /// honours a capability link; it does not name someone else's object.
   std::vector<std::regex> SecretColumns;
+  /// message-authentication: what computes a MAC over its input with a
+  /// server key (`Poco::HMACEngine`, `hmac_sha256(key, msg)`) and what
+  /// compares one with the signature the client sent.
+  std::vector<std::string> MacTypes;         ///< member-of: qualified, no leading ::
+  std::vector<std::regex> MacFunctions;      ///< function-regex: unqualified name
+  std::vector<std::string> MacCompares;      ///< compare: qualified functions
   /// client-identity header-regex: lower-cased header names.
   std::vector<std::regex> IdentityHeaderRegexes;
   /// client-identity credential-cookie-regex: cookies holding an opaque
@@ -224,6 +230,14 @@ public:
   /// isSecretColumn() of a request key or identifier in any naming style:
   /// "apiKey", "X-Refresh-Token" and "refresh_token" read alike.
   bool isSecretName(std::string_view Name) const;
+  /// message-authentication: \p QualifiedType is a MAC engine that the
+  /// data it authenticates is fed to (`mac.update(user)`).
+  bool isMacType(std::string_view QualifiedType) const;
+  /// message-authentication: function \p Name computes a MAC of its arguments.
+  bool isMacFunction(std::string_view Name) const;
+  /// message-authentication: \p Qualified compares a MAC with a signature
+  /// (`CRYPTO_memcmp`, `Poco::DigestEngine::constantTimeEquals`).
+  bool isMacCompare(std::string_view Qualified) const;
   /// True when the role value \p Name (lower-cased) is an end-user role.
   bool isEndUserRole(std::string_view Name) const;
   /// Header (case-insensitive) a client may set to claim an identity.

@@ -131,6 +131,8 @@ TEST(FlowModel, IdentityNames) {
   EXPECT_TRUE(FM->isCredentialCookie("SRSESSION"));
   EXPECT_TRUE(FM->isCredentialCookie("castline_sess"));
   EXPECT_TRUE(FM->isCredentialCookie("xtoken"));
+  EXPECT_TRUE(FM->isCredentialCookie("csid")) << "a one-letter prefix: the c(lient) session id";
+  EXPECT_TRUE(FM->isCredentialCookie("app_sid"));
   EXPECT_FALSE(FM->isCredentialCookie("basid"));
   EXPECT_FALSE(FM->isCredentialCookie("member"));
   EXPECT_FALSE(FM->isCredentialCookie("teacher_id"));

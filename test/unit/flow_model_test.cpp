@@ -20,6 +20,25 @@ std::string writeTemp(const std::string &Name, const std::string &Text) {
   std::ofstream(Path) << Text;
   return Path;
 }
+
+/// Builds the model of the built-ins plus a user file holding \p Text (it
+/// must parse: every error is one FlowModel::build reports) and returns the
+/// errors, one per line.
+std::string buildErrors(const std::string &Name, const std::string &Text,
+                        std::shared_ptr<FlowModel> *Out = nullptr) {
+  auto Path = writeTemp(Name, Text);
+  std::vector<model::ModelError> Errors;
+  auto M = model::Model::load({Path}, Errors);
+  std::remove(Path.c_str());
+  EXPECT_TRUE(Errors.empty());
+  auto FM = FlowModel::build(*M, Errors);
+  if (Out)
+    *Out = FM;
+  std::string All;
+  for (auto &E : Errors)
+    All += E.str() + "\n";
+  return All;
+}
 } // namespace
 
 TEST(FlowModel, BuiltinLoadsWithoutErrors) {
@@ -217,21 +236,13 @@ TEST(FlowModel, RequestReadersAndStatementRuns) {
   EXPECT_EQ(M->ExecutedBy.size(), 3u);
   EXPECT_TRUE(FM->sinkForFunction("pqxx::transaction_base::exec_params")->ExecutedBy.empty());
 
-  auto Path = writeTemp("flow_readers.json", R"({"prodready-model": 1, "name": "bad",
+  std::string All = buildErrors("flow_readers.json", R"({"prodready-model": 1, "name": "bad",
     "request-handlers": [{"framework": "X", "request-type": "::x::Req", "readers": 7}],
     "data-sinks": [{"kind": "sql", "functions": ["::x::bind"], "value-args": [1],
                     "statement-arg": 0, "executed-by": [3]}]})");
-  std::vector<model::ModelError> Bad;
-  auto Mo = model::Model::load({Path}, Bad);
-  ASSERT_TRUE(Bad.empty());
-  FlowModel::build(*Mo, Bad);
-  std::string All;
-  for (auto &E : Bad)
-    All += E.str() + "\n";
   EXPECT_NE(All.find("/request-handlers/0"), std::string::npos) << All;
   EXPECT_NE(All.find("readers"), std::string::npos) << All;
   EXPECT_NE(All.find("executed-by"), std::string::npos) << All;
-  std::remove(Path.c_str());
 }
 
 TEST(FlowModel, SecretColumns) {
@@ -287,17 +298,38 @@ TEST(FlowModel, CredentialHeadersAndUnverifiedTokens) {
   EXPECT_EQ(Decode->UnlessLiteral, "false");
   EXPECT_NE(FM->principalFunction("Poco::JWT::Signer::tryVerify", "tryVerify"), nullptr);
 
-  auto Path = writeTemp("flow_unless.json", R"({"prodready-model": 1, "name": "bad",
+  std::string All = buildErrors("flow_unless.json", R"({"prodready-model": 1, "name": "bad",
     "principal-sources": [{"function": "::x::decode", "unless-argument": {"function": "::x::verify"}}],
     "client-identity": [{"credential-header-regex": "("}]})");
-  std::vector<model::ModelError> Bad;
-  auto Mo = model::Model::load({Path}, Bad);
-  ASSERT_TRUE(Bad.empty());
-  FlowModel::build(*Mo, Bad);
-  std::string All;
-  for (auto &E : Bad)
-    All += E.str() + "\n";
   EXPECT_NE(All.find("unless-argument"), std::string::npos) << All;
   EXPECT_NE(All.find("credential-header-regex"), std::string::npos) << All;
-  std::remove(Path.c_str());
+}
+
+TEST(FlowModel, MessageAuthentication) {
+  std::vector<model::ModelError> Errors;
+  auto FM = builtin(Errors);
+  ASSERT_TRUE(Errors.empty());
+  EXPECT_TRUE(FM->isMacType("Poco::HMACEngine"));
+  EXPECT_TRUE(FM->isMacType("::Poco::HMACEngine"));
+  EXPECT_FALSE(FM->isMacType("Poco::SHA1Engine")) << "a plain hash has no key";
+  EXPECT_TRUE(FM->isMacFunction("HMAC"));
+  EXPECT_TRUE(FM->isMacFunction("hmac_sha256"));
+  EXPECT_TRUE(FM->isMacFunction("computeHmac"));
+  EXPECT_FALSE(FM->isMacFunction("sha256"));
+  EXPECT_TRUE(FM->isMacCompare("CRYPTO_memcmp"));
+  EXPECT_TRUE(FM->isMacCompare("Poco::DigestEngine::constantTimeEquals"));
+  EXPECT_FALSE(FM->isMacCompare("strcmp_ci"));
+
+  std::shared_ptr<FlowModel> User;
+  std::string All = buildErrors("flow_mac.json", R"({"prodready-model": 1, "name": "mine",
+    "message-authentication": [{"member-of": "::acme::Signer"}, {"description": "nothing else"},
+                               {"function-regex": "("}, {"compare": "::acme::same"}]})", &User);
+  EXPECT_NE(All.find("/message-authentication/1"), std::string::npos) << All;
+  EXPECT_NE(All.find("needs 'member-of', 'function-regex' or 'compare'"), std::string::npos) << All;
+  EXPECT_NE(All.find("/message-authentication/2"), std::string::npos) << All;
+  EXPECT_NE(All.find("invalid regular expression"), std::string::npos) << All;
+  EXPECT_EQ(All.find("/message-authentication/3"), std::string::npos) << All;
+  EXPECT_TRUE(User->isMacType("acme::Signer"));
+  EXPECT_TRUE(User->isMacCompare("acme::same"));
+  EXPECT_TRUE(User->isMacType("Poco::HMACEngine")) << "the built-ins stay";
 }

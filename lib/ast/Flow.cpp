@@ -2801,17 +2801,27 @@ struct FunctionFlow::Impl {
   /// own scope, not in any other: it does not cover such a value. (Not the
   /// caller's own identities, `customer_id`: staff roles look customers up.)
   std::optional<std::set<std::string>> ScopeNames;
+  bool Tenant = false; ///< the principal has a tenant attribute (see picksScope)
   bool picksScope(const Origin &O) {
     if (!ScopeNames) {
       ScopeNames.emplace();
       for (const auto &[V, St] : Vars)
         if (St.Principal && !St.Client)
           if (const RecordDecl *RD = valueRecord(V->getType()))
-            for (const FieldDecl *F : RD->fields())
-              if (F->getIdentifier() && flow::isIdLikeName(F->getName()) &&
-                  flow::normaliseKey(F->getName()) != "id" && !FM.isIdentityField(F->getName()))
+            for (const FieldDecl *F : RD->fields()) {
+              if (!F->getIdentifier())
+                continue;
+              Tenant = Tenant || FM.isTenantAttribute(F->getName());
+              if (flow::isIdLikeName(F->getName()) && flow::normaliseKey(F->getName()) != "id" &&
+                  !FM.isIdentityField(F->getName()))
                 ScopeNames->insert(flow::normaliseKey(F->getName()));
+            }
     }
+    // In a multi-tenant service (a `Staff` with a `practice_id`), a role
+    // check says what the caller may do in their tenant: it covers no object
+    // the client names. (An access scoped to the tenant needs no cover.)
+    if (Tenant)
+      return true;
     if (ScopeNames->empty() || O.Key.empty())
       return false;
     return ScopeNames->count(flow::normaliseKey(O.Key.substr(O.Key.rfind('.') + 1))) != 0;

@@ -2801,27 +2801,17 @@ struct FunctionFlow::Impl {
   /// own scope, not in any other: it does not cover such a value. (Not the
   /// caller's own identities, `customer_id`: staff roles look customers up.)
   std::optional<std::set<std::string>> ScopeNames;
-  bool Tenant = false; ///< the principal has a tenant attribute (see picksScope)
   bool picksScope(const Origin &O) {
     if (!ScopeNames) {
       ScopeNames.emplace();
       for (const auto &[V, St] : Vars)
         if (St.Principal && !St.Client)
           if (const RecordDecl *RD = valueRecord(V->getType()))
-            for (const FieldDecl *F : RD->fields()) {
-              if (!F->getIdentifier())
-                continue;
-              Tenant = Tenant || FM.isTenantAttribute(F->getName());
-              if (flow::isIdLikeName(F->getName()) && flow::normaliseKey(F->getName()) != "id" &&
-                  !FM.isIdentityField(F->getName()))
+            for (const FieldDecl *F : RD->fields())
+              if (F->getIdentifier() && flow::isIdLikeName(F->getName()) &&
+                  flow::normaliseKey(F->getName()) != "id" && !FM.isIdentityField(F->getName()))
                 ScopeNames->insert(flow::normaliseKey(F->getName()));
-            }
     }
-    // In a multi-tenant service (a `Staff` with a `practice_id`), a role
-    // check says what the caller may do in their tenant: it covers no object
-    // the client names. (An access scoped to the tenant needs no cover.)
-    if (Tenant)
-      return true;
     if (ScopeNames->empty() || O.Key.empty())
       return false;
     return ScopeNames->count(flow::normaliseKey(O.Key.substr(O.Key.rfind('.') + 1))) != 0;
@@ -2965,33 +2955,17 @@ struct FunctionFlow::Impl {
       for (const GuardSite *S : Sites)
         if (S->Block == SB && (S->Condition || S->Element > SIdx))
           return true;
-      if (returnsUnchecked(U.Call, SB, Sites))
-        return false;
-      std::set<const CFGBlock *> Seen;
-      std::deque<const CFGBlock *> Work;
-      for (const auto &Succ : SB->succs())
-        if (const CFGBlock *N = Succ.getReachableBlock())
-          Work.push_back(N);
-      while (!Work.empty()) {
-        const CFGBlock *B = Work.front();
-        Work.pop_front();
-        if (!Seen.insert(B).second)
-          continue;
-        for (const GuardSite *S : Sites)
-          if (S->Block == B)
-            return true;
-        for (const auto &Succ : B->succs())
-          if (const CFGBlock *N = Succ.getReachableBlock())
-            Work.push_back(N);
-      }
+      return checkedAfterLoad(U.Call, SB, Sites);
     }
     return false;
   }
 
-  /// True when the variable a read initialises (`if (auto hit =
-  /// cache.card(id)) return response(*hit);`) is returned on a path that
-  /// meets none of \p Sites: the data leaves before any check.
-  bool returnsUnchecked(const Expr *Call, const CFGBlock *SB,
+  /// Load-then-check: true when a guard site of \p Sites is reachable
+  /// after the read \p Call (in block \p SB), unless the variable the read
+  /// initialises is returned on a path that meets none of them (`if (auto
+  /// hit = cache.card(id)) return response(*hit);`): the data left before
+  /// any check.
+  bool checkedAfterLoad(const Expr *Call, const CFGBlock *SB,
                         const std::vector<const GuardSite *> &Sites) {
     const Stmt *X = Call;
     while (PM->getParent(X) && isa<Expr>(PM->getParent(X)) &&
@@ -2999,15 +2973,12 @@ struct FunctionFlow::Impl {
             isa<CXXConstructExpr>(PM->getParent(X)) || isa<MaterializeTemporaryExpr>(PM->getParent(X)) ||
             isa<CXXBindTemporaryExpr>(PM->getParent(X))))
       X = PM->getParent(X);
-    const auto *DS = dyn_cast_or_null<DeclStmt>(PM->getParent(X));
     const VarDecl *V = nullptr;
-    if (DS)
+    if (const auto *DS = dyn_cast_or_null<DeclStmt>(PM->getParent(X)))
       for (const Decl *D : DS->decls())
         if (const auto *VD = dyn_cast<VarDecl>(D); VD && VD->getInit() && isWithin(Call, VD->getInit()))
           V = VD;
-    if (!V)
-      return false;
-    auto Uses = [&](const Stmt *S) {
+    auto Returns = [&](const CFGBlock *B) {
       struct Finder : RecursiveASTVisitor<Finder> {
         const VarDecl *V;
         bool Found = false;
@@ -3015,14 +2986,23 @@ struct FunctionFlow::Impl {
           Found = Found || D->getDecl() == V;
           return !Found;
         }
-      } Fi;
-      Fi.V = V;
-      Fi.TraverseStmt(const_cast<Stmt *>(S));
-      return Fi.Found;
+      };
+      if (V)
+        for (const CFGElement &El : *B)
+          if (auto CS = El.getAs<CFGStmt>())
+            if (const auto *R = dyn_cast<ReturnStmt>(CS->getStmt()); R && R->getRetValue()) {
+              Finder Fi;
+              Fi.V = V;
+              Fi.TraverseStmt(const_cast<Expr *>(R->getRetValue()));
+              if (Fi.Found)
+                return true;
+            }
+      return false;
     };
     std::set<const CFGBlock *> Guarded;
     for (const GuardSite *S : Sites)
       Guarded.insert(S->Block);
+    bool Checked = false;
     std::set<const CFGBlock *> Seen;
     std::deque<const CFGBlock *> Work;
     for (const auto &Succ : SB->succs())
@@ -3031,18 +3011,19 @@ struct FunctionFlow::Impl {
     while (!Work.empty()) {
       const CFGBlock *B = Work.front();
       Work.pop_front();
-      if (!Seen.insert(B).second || Guarded.count(B))
+      if (!Seen.insert(B).second)
         continue;
-      for (const CFGElement &El : *B)
-        if (auto CS = El.getAs<CFGStmt>())
-          if (const auto *R = dyn_cast<ReturnStmt>(CS->getStmt()))
-            if (R->getRetValue() && Uses(R->getRetValue()))
-              return true;
+      if (Guarded.count(B)) {
+        Checked = true;
+        continue;
+      }
+      if (Returns(B))
+        return false;
       for (const auto &Succ : B->succs())
         if (const CFGBlock *N = Succ.getReachableBlock())
           Work.push_back(N);
     }
-    return false;
+    return Checked;
   }
 
   void run() {

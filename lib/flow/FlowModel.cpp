@@ -360,12 +360,6 @@ std::shared_ptr<FlowModel> FlowModel::build(const model::Model &M,
     else
       Errors.push_back(E.error("needs 'regex'"));
 
-  for (const Entry &E : M.section("tenant-attributes"))
-    if (auto R = compileRegex(E, "regex", Errors))
-      FM->TenantAttributes.push_back(*R);
-    else
-      Errors.push_back(E.error("needs 'regex'"));
-
   for (const Entry &E : M.section("end-user-roles"))
     if (auto R = compileRegex(E, "regex", Errors))
       FM->EndUserRoles.push_back(*R);
@@ -514,10 +508,6 @@ static bool anySearch(const std::vector<std::regex> &Rs, std::string_view Text) 
 bool FlowModel::isEndUserRole(std::string_view Name) const { return anySearch(EndUserRoles, Name); }
 
 bool FlowModel::isRoleAttribute(std::string_view Name) const { return anySearch(RoleAttributes, Name); }
-
-bool FlowModel::isTenantAttribute(std::string_view Name) const {
-  return anySearch(TenantAttributes, text::snakeCase(Name));
-}
 
 bool FlowModel::isSecretColumn(std::string_view Column) const {
   std::string L(Column);

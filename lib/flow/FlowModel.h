@@ -176,9 +176,6 @@ public:
   /// role-attributes: boolean members of the principal that grant a role
   /// (`if (!session.staff) return 403;` is a role check).
   std::vector<std::regex> RoleAttributes;
-  /// tenant-attributes: members of the principal naming the tenant the
-  /// caller works in (`practice_id`, `firm_id`, `store_id`).
-  std::vector<std::regex> TenantAttributes;
   /// end-user-roles: role names that say what kind of customer the caller
   /// is, not that they may reach any object.
   std::vector<std::regex> EndUserRoles;
@@ -228,9 +225,6 @@ public:
   bool isOwnershipName(std::string_view Name) const;
   /// True when a boolean principal member named \p Name grants a role.
   bool isRoleAttribute(std::string_view Name) const;
-  /// True when a principal member named \p Name (snake_case, lower) names
-  /// the caller's tenant (tenant-attributes).
-  bool isTenantAttribute(std::string_view Name) const;
   /// True when an SQL column holds a secret the client presents (secret-columns).
   bool isSecretColumn(std::string_view Column) const;
   /// isSecretColumn() of a request key or identifier in any naming style:
